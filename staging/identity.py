@@ -15,8 +15,9 @@ row is *released*: never staged again, whatever the entry point, the order or ``
   of those identities are marked ``released`` (a case staged before the baseline import is not a
   new patient).
 * ``mark_released``: the ``released`` review state, with its audit event (export and import).
-* ``retire_other_reading``: a page staged whole and now read one case per person (or the reverse):
-  the other reading's cases not released are retired (``duplicate``) in the staging transaction.
+* ``retire_other_reading``: a page staged whole and now read one case per person (or the reverse,
+  or as fewer persons): the earlier readings' cases the page no longer has, not released, are
+  retired (``duplicate``) in the staging transaction; one the page has again is restored.
 """
 
 from __future__ import annotations
@@ -357,47 +358,89 @@ _NOT_REVIEWERS = frozenset({SYSTEM_ACTOR, "crawler", "export", "import"})
 
 
 def retire_other_reading(session: Session, case: Case, page_keys: Iterable[str] = ()) -> list[Case]:
-    """``case`` was just staged (or found unchanged) from a page whose other reading is staged: the page's
-    whole case (key = its identity key) when ``case`` is one person's, the persons' cases when
-    ``case`` is the whole page's. Those not released are retired in this transaction: state
-    ``duplicate`` of ``case`` (``duplicate_of_case_id``), a reason naming the page's cases as read
-    now (``page_keys``), an audit event. A person's case is linked ``split_from_case_id`` to the
-    whole one. Nothing is deleted (a retired case keeps its images, values and history); a released
-    case is left as it is. A reviewer's work on a retired case is named in ``case``'s warnings.
-    Returns the retired cases."""
-    keys = sorted(set(page_keys) | {case.source_key})
-    whole = case.source_key == case.identity_key
-    # the page's cases as read now: a whole case still among them (a page's own patient beside a
-    # comparison film's case, Eurorad's "<case>-n1") is not another reading
-    if not case.identity_key or (not whole and case.identity_key in keys) or (not whole and len(keys) < 2):
+    """``case`` was just staged (or found unchanged) from a page read as ``page_keys`` (its cases'
+    keys in the page's order; none for a page read as one case). Every case of the page's earlier
+    readings the page no longer has (the whole case when it is read person by person, the persons'
+    cases when it is read whole, a person gone when it is read as fewer persons) and not released
+    is retired in this transaction: state ``duplicate`` of the page's first case as read now
+    (``duplicate_of_case_id``), a reason naming the page and its cases as read now, an audit event.
+    ``case`` itself, retired by an earlier reading, is the page's again (its state before). A
+    person's case is linked ``split_from_case_id`` to the whole one. Nothing is deleted (a retired
+    case keeps its images, values and history); a released case is left as it is, named in
+    ``case``'s warnings, as is a reviewer's work on a retired case; a reviewer's own split
+    (``#patient-<n>``) is never retired. Returns the cases retired now."""
+    keys = _page_reading(case, page_keys)
+    if not keys:
         return []
-    others = select(Case).where(Case.source == case.source, Case.identity_key == case.identity_key,
-                                Case.source_key.not_in(keys))
-    others = (others.where(Case.source_key.not_like(f"%{_MANUAL_SPLIT}%"))
-              if whole else others.where(Case.source_key == case.identity_key))
+    earlier = list(session.scalars(_earlier_readings(case, keys)))
+    # a whole case is the page's again when the page has other readings staged (a paper's whole case
+    # beside its patients' cases, which are not a page's persons, stays as it is)
+    if earlier or case.source_key.startswith(f"{case.identity_key}-"):
+        _restore(session, case, keys)
     retired = []
-    for old in session.scalars(others.order_by(Case.id)):
-        if whole and not old.source_key.startswith(f"{case.identity_key}-"):
-            continue  # only the page's own cases ("<key>-p<n>", "<key>-n<k>"), whatever else shares its key
-        if not retired:
-            _restore(session, case, keys)
-        if not whole:
+    target = None
+    for old in earlier:
+        if old.source_key == case.identity_key:
             case.split_from_case_id = old.id
-        work = _reviewer_work(session, old)
-        warning = (f"staged earlier as case {old.id} ({old.source_key}), which a reviewer {work}: "
-                   "carry that review over by hand")
-        if work and warning not in (case.warnings or []):
-            case.warnings = [*(case.warnings or []), warning]
+        _warn_of_earlier_case(session, case, old, keys)
         if old.review_state in (ReviewState.RELEASED, ReviewState.DUPLICATE):
             continue
-        _retire(session, old, case, whole, keys)
+        target = target or _first_case(session, case, keys)
+        _retire(session, old, target, keys)
         retired.append(old)
     return retired
 
 
-def _retire(session: Session, old: Case, case: Case, whole: bool, keys: list[str]) -> None:
-    reading = "as one case" if whole else "one case per person"
-    reason = f"the page is now read {reading}: {', '.join(keys)} (re-crawl); this case is retired, kept as it was"
+def _page_reading(case: Case, page_keys: Iterable[str]) -> list[str]:
+    """The keys of the page's cases as read now, in the page's order ([] when they are not known:
+    a case without identity, a reviewer's split, a person's case without its page's keys)."""
+    keys = list(dict.fromkeys([*page_keys, case.source_key]))
+    if not case.identity_key or _MANUAL_SPLIT in case.source_key:
+        return []
+    if case.source_key != case.identity_key and len(keys) < 2:
+        return []
+    return keys
+
+
+def _earlier_readings(case: Case, keys: list[str]):
+    """The page's own cases (its identity key, ``<key>-p<n>``, ``<key>-n<k>``) not among ``keys``,
+    a reviewer's splits left out (a paper's other cases, ``<key>#patient<n>``, are not a page's)."""
+    key = case.identity_key
+    return (select(Case).where(Case.source == case.source, Case.identity_key == key, Case.source_key.not_in(keys),
+                               or_(Case.source_key == key, Case.source_key.startswith(f"{key}-", autoescape=True)),
+                               Case.source_key.not_like(f"%{_MANUAL_SPLIT}%"))
+            .order_by(Case.id))
+
+
+def _first_case(session: Session, case: Case, keys: list[str]) -> Case:
+    """The page's first case as read now that is staged and not retired (``case`` when none is)."""
+    staged = {c.source_key: c for c in session.scalars(
+        select(Case).where(Case.source == case.source, Case.identity_key == case.identity_key,
+                           Case.source_key.in_(keys)))}
+    staged[case.source_key] = case
+    return next(staged[k] for k in keys if k in staged
+                and (staged[k] is case or staged[k].review_state != ReviewState.DUPLICATE))
+
+
+def _warn_of_earlier_case(session: Session, case: Case, old: Case, keys: list[str]) -> None:
+    """Name on ``case`` what a crawl must not change by itself: a reviewer's work on ``old``, and
+    ``old`` released though the page no longer has it."""
+    work = _reviewer_work(session, old)
+    warnings = [f"staged earlier as case {old.id} ({old.source_key}), which a reviewer {work}: "
+                "carry that review over by hand"] if work else []
+    if old.review_state == ReviewState.RELEASED and old.source_key not in keys:
+        warnings.append(f"case {old.id} ({old.source_key}) of this page is released and not among the page's "
+                        f"cases as read now ({', '.join(keys)}): left as it is; check its released rows by hand")
+    new = [w for w in warnings if w not in (case.warnings or [])]
+    if new:
+        case.warnings = [*(case.warnings or []), *new]
+
+
+def _retire(session: Session, old: Case, case: Case, keys: list[str]) -> None:
+    reading = "as one case" if keys == [old.identity_key] else "one case per person"
+    page = case.canonical_url or old.canonical_url or old.identity_key
+    reason = (f"the page {page} is now read {reading}: {', '.join(keys)} (re-crawl); this case is retired, "
+              "kept as it was")
     before = {"state": old.review_state, "reason": old.review_reason, "duplicate_of_case_id": old.duplicate_of_case_id}
     old.review_state = ReviewState.DUPLICATE
     old.review_reason = reason
@@ -409,12 +452,22 @@ def _retire(session: Session, old: Case, case: Case, whole: bool, keys: list[str
 
 
 def _retirement(session: Session, case: Case) -> ReviewEvent | None:
-    """The event that retired ``case`` for another reading of its page, if that is its state now."""
+    """The event that retired ``case`` for another reading of its page, if that is its state now (a
+    source change the crawl recorded since does not change a retired case's state)."""
     if case.review_state != ReviewState.DUPLICATE:
         return None
-    last = session.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case.id)
+    last = session.scalars(select(ReviewEvent).where(ReviewEvent.case_id == case.id,
+                                                     ~((ReviewEvent.actor == "crawler")
+                                                       & (ReviewEvent.action == "source_changed")))
                            .order_by(ReviewEvent.id.desc()).limit(1)).first()
     return last if last is not None and last.actor == SYSTEM_ACTOR and last.action == "duplicate" else None
+
+
+def retired_keys(session: Session, source: str) -> set[str]:
+    """The keys of ``source``'s cases retired for another reading of their page, still so."""
+    return {case.source_key for case in session.scalars(
+        select(Case).where(Case.source == source, Case.review_state == ReviewState.DUPLICATE))
+        if _retirement(session, case) is not None}
 
 
 def _restore(session: Session, case: Case, keys: list[str]) -> None:
@@ -456,4 +509,4 @@ def _reviewer_work(session: Session, case: Case) -> str:
 
 __all__ = ["IdentityIndex", "Known", "LinkReport", "Resolution", "backfill_case_identities", "is_released",
            "link_released_rows", "load_index", "mark_cases_in_dataset", "mark_released", "prepare_identities",
-           "record_names", "remember", "resolve_record", "retire_other_reading"]
+           "record_names", "remember", "resolve_record", "retire_other_reading", "retired_keys"]

@@ -408,12 +408,17 @@ def record_from_case(case: Case) -> Any:
 def incomplete_page_keys(session: Session, source: str) -> set[str]:
     """Identity keys of ``source`` pages with several cases of which not all are staged yet (a crawl
     killed between two patients, a patient whose image failed): such a page is not known yet, and
-    the next crawl fetches it again (``middlewares.IncrementalMiddleware``)."""
+    the next crawl fetches it again (``middlewares.IncrementalMiddleware``). A case of the page
+    still retired for an earlier reading (a crawl killed before the page's new reading restored it)
+    is not staged yet either."""
+    from staging.identity import retired_keys  # noqa: PLC0415 - staging.identity imports this module
+
     staged = dict(session.execute(select(Case.source_key, Case.identity_key).where(Case.source == source)).all())
+    done = staged.keys() - retired_keys(session, source)
     incomplete: set[str] = set()
     for (keys,) in session.execute(select(FetchedDocument.case_keys)
                                    .where(FetchedDocument.source == source, FetchedDocument.case_keys.is_not(None))):
-        if keys and not set(keys) <= staged.keys():
+        if keys and not set(keys) <= done:
             incomplete |= {staged[key] or key for key in keys if key in staged}
     return incomplete
 

@@ -99,3 +99,38 @@ def test_a_recrawl_that_splits_a_page_staged_whole_killed_at_its_commit_retires_
     assert again.returncode == 0, again.stderr[-2000:]
     assert rows(db, "select source_key, review_state from cases order by source_key") == [
         ("16689", "duplicate"), ("16689-p1", "staged"), ("16689-p2", "staged")]
+
+
+@pytest.mark.parametrize("point", ["staging-commit", "between-patients"])
+def test_a_recrawl_reading_three_persons_as_two_killed_then_run_again_retires_the_third_once(
+        point, mirror_of, scrapy_run, project_env):
+    # splitfix53: the third person's retirement is in the staging transaction of the page's new reading; a
+    # crawl killed inside it or after its first person, run again (twice), ends as an uninterrupted one
+    from tests.e2e.test_page_readings import _events, _serve, _states, _three, _two
+
+    mirror = mirror_of("eurorad")
+    db = project_env["STAGING_DB_URL"]
+    _serve(mirror, _three())
+    assert scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE)).returncode == 0
+    before = snapshot(db)
+    _serve(mirror, _two())
+    killed = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE, recrawl="yes"), kill_at=point)
+    assert killed.returncode == KILLED, killed.stderr[-2000:]
+    if point == "staging-commit":
+        assert snapshot(db) == before
+        assert [state for _, state, *_ in _states(db)] == ["staged", "staged", "staged"]
+    for _ in range(2):
+        again = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE, recrawl="yes"))
+        assert again.returncode == 0, again.stderr[-2000:]
+        assert _states(db) == [("16689-p1", "staged", None, None), ("16689-p2", "staged", None, None),
+                               ("16689-p3", "duplicate", "16689-p1", None)]
+        assert _events(db, "16689-p3") == [("identity", "duplicate")]
+    # read as three again, killed after its first person: the page, listing a case still retired, is not
+    # known yet; run again (not even a re-crawl), the third person is restored once
+    _serve(mirror, _three())
+    killed = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE, recrawl="yes"), kill_at="between-patients")
+    assert killed.returncode == KILLED, killed.stderr[-2000:]
+    again = scrapy_run(*crawl_argv("eurorad", mirror, cases=PAGE))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert [state for _, state, *_ in _states(db)] == ["staged", "staged", "staged"]
+    assert _events(db, "16689-p3") == [("identity", "duplicate"), ("identity", "reopen")]
