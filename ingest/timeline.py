@@ -2665,7 +2665,8 @@ def _event_day_moments(text: str, low: str, in_history, where: str) -> list[tupl
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if amount is not None and not in_history(m):  # "3 months post discharge", as "after discharge"
             moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, m.group(0), where)))
-    for m in (_AT_READMISSION.finditer(text) if "readmission" in low else ()):
+    for m in (_AT_READMISSION.finditer(text) if has_any(low, ("readmission", "re-admission", "re-presentation",
+                                                              "second")) else ()):
         if not in_history(m):  # "CT at readmission": the day the history readmits the patient
             moments.append((m.start(), Moment(AFTER_READMISSION, 0, m.group(0), where)))
     for m in (_AT_FIRST_VISIT.finditer(text) if has_any(low, ("first", "initial")) else ()):
@@ -2739,10 +2740,14 @@ _AT_FIRST_VISIT = compile_fast(
     r"\b(?:on|at|upon|during)\s+(?:(?:the|his|her|their)\s+)?(?:first|initial)\s+(?:(?:hospital|clinical|"
     r"emergency\s+(?:department|room)|ED|A&E)\s+)?(?:presentation|visit|attendance)\b", re.IGNORECASE)
 
-#: A film of the readmission's day: "at readmission", "on the readmission", "readmission CT".
+#: A film of the readmission's day: "at readmission", "on the readmission", "readmission CT"; the return told as
+#: British and Australian clinicians write it, "at re-presentation", "on re-admission" (the history's "re-presented
+#: 10 days after discharge" is a readmission already, ``_READMITTED``), "at the second presentation", "on her second
+#: admission" (not "the second day of admission").
 _AT_READMISSION = compile_fast(
-    r"\b(?:(?:on|at|upon)\s+(?:the\s+)?(?:time\s+of\s+(?:the\s+|her\s+|his\s+)?)?readmission"
-    r"|readmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct))\b", re.IGNORECASE)
+    r"\b(?:(?:on|at|upon)\s+(?:the\s+|her\s+|his\s+)?(?:time\s+of\s+(?:the\s+|her\s+|his\s+)?)?"
+    r"(?:re-?admission|re-presentation|second\s+(?:presentation|admission|hospitali[sz]ation))"
+    r"|(?:re-?admission|re-presentation)\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct))\b", re.IGNORECASE)
 
 
 # The case's first film named so ("first CT", "initial chest radiograph", "baseline CT"): the
@@ -2856,7 +2861,8 @@ _LABEL_PRESENTATION = compile_fast(
 # A study label naming the readmission ("Readmission", "Readmission CT") or the first admission of a case
 # that tells a readmission ("First admission").
 _LABEL_READMISSION = compile_fast(
-    r"^\s*(?:re-?admission|re-presentation)(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr))?\s*$", re.IGNORECASE)
+    r"^\s*(?:re-?admission|re-presentation|second\s+(?:presentation|admission))"
+    r"(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr))?\s*$", re.IGNORECASE)
 _LABEL_FIRST_ADMISSION = compile_fast(r"^\s*(?:first|initial|index)\s+admission\s*$", re.IGNORECASE)
 #: A study label naming the case's first visit by its order ("Initial", "Initial presentation", "First presentation",
 #: "Initial X-ray"): the first of two visits when the history sends the patient home from one with a film and tells the

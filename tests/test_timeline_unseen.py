@@ -573,3 +573,30 @@ def test_a_range_end_beside_the_onset_is_not_a_second_onset(history: str, onset:
 def test_a_symptom_range_end_is_no_onset() -> None:
     told = history_dates("Fever from 3 to 6 March, then cough. She was admitted on 10 March.", day_first=True)[0]
     assert told is None or told[0].day == 3
+
+
+# === round 53 (branch leftovers53): the fourth set's wrong values left by round 52 ===
+
+# --- x07: a film "at re-presentation" is the readmission's (was counted from the first admission) ---
+
+@pytest.mark.parametrize(("history", "caption", "day"), [
+    ("A 58-year-old woman was admitted with a 6-day history of fever and myalgia and discharged after 9 days. She "
+     "re-presented 5 days after discharge with pleuritic pain.", "CT pulmonary angiogram on re-presentation.", "20"),
+    ("He was admitted with a 4-day history of cough and fever and was discharged after 7 days. He was readmitted 3 "
+     "days after discharge with dyspnoea.", "Chest X-ray on re-admission: new left effusion.", "14"),
+    ("Admitted with a 2-day history of fever and discharged after 10 days in hospital; she presented again 6 days "
+     "after discharge with worsening breathlessness.", "Chest CT at her second presentation.", "18"),
+])
+def test_a_film_at_re_presentation_is_the_readmissions(tmp_path: Path, history: str, caption: str, day: str) -> None:
+    assert _offsets(tmp_path, history, caption) == [day]
+
+
+def test_a_second_presentation_without_a_return_told_stays_blank(tmp_path: Path) -> None:
+    history = "A 61-year-old man was admitted with a 5-day history of fever and cough."
+    assert _offsets(tmp_path, history, "Chest X-ray at the second presentation.") == [None]
+
+
+def test_the_second_day_of_admission_is_no_readmission(tmp_path: Path) -> None:
+    history = ("A 60-year-old man was admitted with a 5-day history of fever and cough and discharged after 10 days. "
+               "He was readmitted 6 days after discharge with dyspnoea.")
+    assert _offsets(tmp_path, history, "Chest X-ray on the second day of admission.") == ["7"]
