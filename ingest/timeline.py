@@ -764,15 +764,23 @@ def _admitted_later_than_onset(history: str, low: str) -> tuple[int, str] | None
 # The onset told as a time after a dated exposure (a cluster's healthcare workers, a household, a gathering):
 # "worked her last shift with the index patient on 3 March. Symptoms began 4 days after the last shift",
 # "his last contact with the patient on 4 March. He became symptomatic 6 days after this exposure".
+#: The event may carry an article and up to two words of its own ("three days after a family dinner on 20 January")
+#: or be told by its verb ("two days after returning from Wuhan on 20 January", "after arriving from Milan").
+_EVENT_AFTER = (r"after\s+(?:(?:the|his|her|their|this|that|a|an)\s+)?(?:(?:last|latest|first|index)\s+)?"
+                r"(?:(?!(?:onset|start|beginning|admission|discharge|surgery|treatment)\b)[a-z]+(?:-[a-z]+)?\s+){0,2}?"
+                r"(?P<what>shift|contact|exposure|return(?:ing)?|trip|flight|visit|meeting|gathering|party|dinner|"
+                r"wedding|funeral|arriv(?:al|ing)|reunion|banquet|celebration|holiday|vacation)s?\b")
 _ONSET_AFTER_EVENT = compile_fast(
     rf"\b(?:began|begun|started|appeared|developed|became\s+(?:symptomatic|ill|unwell)|fell\s+ill|onset)\b"
-    rf"[^.;]{{0,40}}?\b(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+after\s+(?:(?:the|his|her|their|this|that)\s+)?"
-    r"(?:(?:last|latest|first|index)\s+)?(?P<what>shift|contact|exposure|return|trip|flight|visit|meeting|"
-    r"gathering|party|dinner|wedding|funeral)s?\b",
+    rf"[^.;]{{0,40}}?\b(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+{_EVENT_AFTER}",
     re.IGNORECASE)
+#: The onset told by its verb alone ("became unwell 4 days after returning from Milan", "fell ill", "became
+#: symptomatic"): the patient's illness without a symptom named.
+_BECAME_ILL = compile_fast(r"\b(?:became\s+(?:symptomatic|ill|unwell|sick)|fell\s+ill|symptomatic)\b", re.IGNORECASE)
 #: The exposure's own words in the sentence dating it ("worked her last shift with the index patient on 3 March").
 _EXPOSURE_WORDS = compile_fast(r"\b(?:shifts?|contacts?|exposed|exposure|returned|return|trip|flight|visit(?:ed)?|"
-                               r"meeting|gathering|party|dinner|wedding|funeral)\b", re.IGNORECASE)
+                               r"meeting|gathering|party|dinner|wedding|funeral|arrived|reunion|banquet|celebration)\b",
+                               re.IGNORECASE)
 #: How many sentences before the onset's the exposure's date may be told.
 _EXPOSURE_SENTENCES_BACK = 2
 
@@ -786,9 +794,11 @@ def onset_after_dated_exposure(history: str, day_first: bool = False) -> tuple[d
     for m in _ONSET_AFTER_EVENT.finditer(history):
         s_start, s_end = sentence_at(history, m.start())
         sentence = history[s_start:s_end]
-        if (not (SYMPTOM_WORDS.search(sentence) or "symptomatic" in sentence.lower())
+        if (not (SYMPTOM_WORDS.search(sentence) or _BECAME_ILL.search(m.group(0)))
                 or (about_other_person(history, m.start(), m.end()) and not _contact_with_other(history, m))):
             continue
+        if dates_in(history[m.start():m.start("n")], day_first):
+            continue  # "developed fever on 24 February, three days after returning from Milan": the onset's own date
         days = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         exposed = _exposure_date(history, m, (s_start, s_end), day_first)
         if days is not None and exposed is not None:

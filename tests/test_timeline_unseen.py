@@ -600,3 +600,36 @@ def test_the_second_day_of_admission_is_no_readmission(tmp_path: Path) -> None:
     history = ("A 60-year-old man was admitted with a 5-day history of fever and cough and discharged after 10 days. "
                "He was readmitted 6 days after discharge with dyspnoea.")
     assert _offsets(tmp_path, history, "Chest X-ray on the second day of admission.") == ["7"]
+
+
+# --- x26: an onset told as a time after an event the sentence dates: the event's date plus the time (the event told
+# by its verb or with an article and words of its own was not read, so its date was taken for the onset's) ---
+
+@pytest.mark.parametrize(("history", "onset"), [
+    ("A 41-year-old man developed fever two days after returning from Wuhan on 20 January. He was admitted on 25 "
+     "January.", (1, 22)),
+    ("She developed a dry cough three days after a family dinner on 20 January 2020 and was admitted on 27 January.",
+     (1, 23)),
+    ("He became unwell four days after arriving from Milan on 21 February; he was admitted on 29 February.", (2, 25)),
+    ("Fever and myalgia began 5 days after the wedding reception on 7 March. Admitted on 16 March.", (3, 12)),
+])
+def test_onset_a_time_after_a_dated_event(history: str, onset: tuple[int, int]) -> None:
+    told = history_dates(history, day_first=True)[0]
+    assert told is not None and (told[0].month, told[0].day) == onset
+
+
+@pytest.mark.parametrize("history", [
+    "She developed fever and cough on 24 February, three days after her return from Milan. She was admitted on 29 "
+    "February.",
+    "He developed a sore throat on 24 February, 3 days after the last contact with his colleague. Admitted on 29 "
+    "February.",
+])
+def test_an_onset_dated_before_its_time_after_an_event_keeps_its_date(history: str) -> None:
+    told = history_dates(history, day_first=True)[0]
+    assert told is not None and (told[0].month, told[0].day) == (2, 24)
+
+
+def test_a_time_after_another_persons_event_is_no_onset_of_the_patient(tmp_path: Path) -> None:
+    history = ("A 50-year-old woman developed fever and cough 4 days after her husband returned from Milan on 21 "
+               "February. She was admitted on 29 February.")
+    assert _offsets(tmp_path, history, "Chest CT on admission.") != ["8"]
