@@ -4367,6 +4367,9 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
         # date (under a week before, the shorter spans after it): no anchor, the offsets stay blank
         return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, weekday, "history")]
+    if gap is None and onset_date is None and (in_stay := onset_during_stay(history)) is not None:
+        # admitted without symptoms, the first on hospital day N: the admission N days before the onset
+        gap = in_stay
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -4706,6 +4709,38 @@ def admission_weekday(history: str) -> int | None:
     days = {_WEEKDAYS.index(m.group("day").lower()) for m in _ADMITTED_ON_WEEKDAY.finditer(history)
             if not about_other_person(history, m.start(), m.end())}
     return days.pop() if len(days) == 1 else None
+
+
+#: The patient admitted before any symptom: "visited a screening clinic without symptoms", "was asymptomatic on
+#: admission", "admitted for isolation with no symptoms" (a contact, a positive screening).
+_ADMITTED_WITHOUT_SYMPTOMS = compile_fast(
+    r"\b(?:without\s+(?:any\s+)?symptoms|asymptomatic|(?:had|with|reported)\s+no\s+symptoms)\b", re.IGNORECASE)
+#: A verb telling the symptoms' start in the sentence of a hospital day: "On hospital day 3, fever and cough
+#: developed", "On the second day of hospitalisation she developed a fever", "fever appeared on day 4 of admission".
+_IN_STAY_ONSET_VERB = compile_fast(r"\b(?:developed|began|started|appeared|occurred|emerged|spiked)\b", re.IGNORECASE)
+
+
+def onset_during_stay(history: str) -> tuple[int, str] | None:
+    """(the admission's day counted from the onset, negative; evidence) when the history admits the patient without
+    symptoms (``_ADMITTED_WITHOUT_SYMPTOMS``, a sentence before) and tells the first symptoms on a day of the stay
+    ("He was admitted on the same day. On hospital day 3, fever (38.1 °C) and cough developed": -3); None when a
+    symptom is told before that day, the day is not one, or the words are another person's."""
+    if not _ADMITTED_WITHOUT_SYMPTOMS.search(history):
+        return None
+    found = set()
+    for start, moment in _text_moments(history, "history"):
+        if moment.kind not in (HOSPITAL_DAY, SINCE_ADMISSION) or not moment.days or moment.days < 0:
+            continue
+        s_start, s_end = sentence_at(history, start)
+        quiet = _ADMITTED_WITHOUT_SYMPTOMS.search(history, 0, s_start)
+        if (quiet is None or SYMPTOM_WORDS.search(history, quiet.end(), s_start)
+                or about_other_person(history, quiet.start(), quiet.end())
+                or not _IN_STAY_ONSET_VERB.search(history, s_start, s_end)
+                or not SYMPTOM_WORDS.search(history, s_start, s_end)
+                or IMAGE_WORDS.search(history, s_start, s_end) or about_other_person(history, start, start + 1)):
+            continue
+        found.add((-moment.days, f"{quiet.group(0)}{EVIDENCE_JOIN}{moment.evidence}"))
+    return found.pop() if len({d for d, _ in found}) == 1 and len(found) == 1 else None
 
 
 def operation_onset(history: str) -> Moment | None:

@@ -633,3 +633,31 @@ def test_a_time_after_another_persons_event_is_no_onset_of_the_patient(tmp_path:
     history = ("A 50-year-old woman developed fever and cough 4 days after her husband returned from Milan on 21 "
                "February. She was admitted on 29 February.")
     assert _offsets(tmp_path, history, "Chest CT on admission.") != ["8"]
+
+
+# --- x21: an onset during the stay of a patient admitted without symptoms: the admission is N days before it ---
+
+@pytest.mark.parametrize(("history", "captions", "days"), [
+    ("A 38-year-old nurse was admitted for isolation after a positive screening swab; she was asymptomatic. On the "
+     "second day of hospitalization she developed a fever of 38.5 °C and a dry cough.",
+     ("Chest CT on admission: normal.", "Chest CT 6 days after admission: ground-glass opacities."), ["-2", "4"]),
+    ("On 3 March a 54-year-old man, a returning traveller, tested positive without symptoms and was hospitalised. "
+     "Fever and myalgia appeared on hospital day 4.",
+     ("Chest radiograph on admission.", "Chest CT on hospital day 6."), ["-4", "2"]),
+])
+def test_onset_on_a_hospital_day_after_an_admission_without_symptoms(tmp_path: Path, history: str,
+                                                                     captions: tuple[str, ...], days: list) -> None:
+    assert _offsets(tmp_path, history, *captions) == days
+
+
+@pytest.mark.parametrize("history", [
+    # symptoms before the hospital day: the admission's illness, the day a worsening
+    "A 60-year-old man was admitted with fever and cough. On hospital day 3 he developed dyspnoea.",
+    # no admission without symptoms told
+    "A 60-year-old man was admitted for a hip fracture. On hospital day 3 he developed fever and cough.",
+    # another person asymptomatic
+    "His wife was asymptomatic. He was admitted with fever. On hospital day 2 he developed dyspnoea.",
+])
+def test_no_onset_during_the_stay_without_an_admission_free_of_symptoms(history: str) -> None:
+    from ingest.timeline import onset_during_stay
+    assert onset_during_stay(history) is None
