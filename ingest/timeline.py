@@ -4440,6 +4440,17 @@ _WEEK_OF_ILLNESS = compile_fast(
     re.IGNORECASE)
 
 
+#: An onset told as a time before a test or a diagnosis, with no day of its own ("developed fever and cough 3 days
+#: before a positive swab", "symptoms began two days before he was tested"): the onset's day is the test's, which
+#: the admission's is not (``onset_told_not_a_day``; a dated test is ``onset_before_dated_event``'s).
+_ONSET_BEFORE_TEST = compile_fast(
+    rf"\b(?:began|begun|started|appeared|developed|became\s+(?:symptomatic|ill|unwell)|fell\s+ill|onset)\b"
+    rf"[^.;]{{0,60}}?\b{NUMBER_LIKE}\s+(?:{UNIT})\s+(?:before|prior\s+to)\s+"
+    r"(?:(?:she|he|the\s+patient)\s+(?:was\s+)?(?:swabbed|tested|diagnosed)|(?:(?:the|his|her|a)\s+)?"
+    r"(?:(?:first|positive|nasopharyngeal)\s+)*(?:swab|test|PCR|RT-PCR|diagnosis))\b",
+    re.IGNORECASE)
+
+
 def onset_told_not_a_day(history: str) -> str | None:
     """The words of a symptom's span or start the history tells without one day (``_ONSET_NOT_A_DAY``,
     ``_ONSET_NO_COUNT``), a symptom in its sentence before it and about the patient, or the illness's week by its
@@ -4461,6 +4472,10 @@ def onset_told_not_a_day(history: str) -> str | None:
     for m in _RANGE_HISTORY.finditer(history):
         if _OF_SYMPTOMS_AFTER.match(history, m.end()) and not about_other_person(history, m.start(), m.end()):
             return m.group(0)
+    for m in _ONSET_BEFORE_TEST.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if SYMPTOM_WORDS.search(history, s_start, s_end) and not about_other_person(history, m.start(), m.end()):
+            return m.group(0)  # "developed fever 3 days before a positive swab": the swab's day is not told
     return None
 
 

@@ -661,3 +661,25 @@ def test_onset_on_a_hospital_day_after_an_admission_without_symptoms(tmp_path: P
 def test_no_onset_during_the_stay_without_an_admission_free_of_symptoms(history: str) -> None:
     from ingest.timeline import onset_during_stay
     assert onset_during_stay(history) is None
+
+
+# --- round 53, the brief's fourth kind: "N days after admission" where the history tells the onset on another count
+# than the admission's (a time before a test whose day is not told): no day 0, blank (was the admission's count);
+# an onset told with no day at all keeps the admission as the base (unseen9's convention, t06) ---
+
+@pytest.mark.parametrize("history", [
+    "A 47-year-old woman developed a sore throat and fever 4 days before a positive nasopharyngeal swab. She was "
+    "subsequently hospitalised because of dyspnoea.",
+    "His cough and myalgia started two days before he was tested. He was admitted to our hospital later.",
+])
+def test_onset_before_an_undated_test_gives_the_admission_no_day(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest CT 3 days after admission.") == [None]
+
+
+@pytest.mark.parametrize(("history", "day"), [
+    ("A 55-year-old man developed fever and cough. He was later admitted to our hospital.", "3"),
+    ("He was admitted with fever and cough that began 4 days before admission.", "7"),
+    ("A 52-year-old man developed fever 3 days before admission and was swabbed on arrival.", "6"),
+])
+def test_onset_on_the_admissions_count_or_with_no_day_keeps_the_base(tmp_path: Path, history: str, day: str) -> None:
+    assert _offsets(tmp_path, history, "Chest CT 3 days after admission.") == [day]
