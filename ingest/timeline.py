@@ -2249,6 +2249,24 @@ _THE_DAY_AFTER_AN_EVENT = compile_fast(r"\bthe\s+(?:(?:next|following)\s+)?(?:da
 _ON_THE_DAY_OF_EVENT = compile_fast(r"\b(?:on\s+)?the\s+(?:same\s+)?day\s+of\s+(?:(?:the|his|her)\s+)?(?:re-?)?"
                                     r"(?:intubation|extubation)\b", re.IGNORECASE)
 
+#: A film on an event's day told by the event's clause rather than its noun: "on the day ECMO was started", "the same
+#: day she was intubated", "on the day when he was extubated", "the day he was cannulated for ECMO" (the noun's is
+#: ``_ON_THE_DAY_OF_EVENT``); the group names the event (``_event_of_day_clause``).
+_ON_THE_DAY_EVENT_CLAUSE = compile_fast(
+    r"\b(?:on\s+)?the\s+(?:same\s+)?day\s+(?:that\s+|when\s+|on\s+which\s+)?(?:"
+    r"(?P<ecmo>(?:(?:vv|va|veno-?venous|veno-?arterial)[-\s]?)?(?:ECMO|ECLS)(?:\s+support)?\s+was\s+(?:started|"
+    r"initiated|commenced|begun|instituted|established)|(?:he|she|the\s+patient)\s+was\s+(?:cannulated\s+for|"
+    r"(?:started|placed|put)\s+on)\s+(?:\w+[-\s])?(?:ECMO|ECLS))"
+    r"|(?:he|she|the\s+patient)\s+was\s+(?:(?P<intubation>(?:re-?)?intubated)|(?P<extubation>extubated)))\b",
+    re.IGNORECASE)
+
+
+def _event_of_day_clause(evidence: str) -> str:
+    """The event a film's "on the day ECMO was started" names (``_ON_THE_DAY_EVENT_CLAUSE``), or ""."""
+    m = _ON_THE_DAY_EVENT_CLAUSE.fullmatch(evidence)
+    return next((name for name in ("ecmo", "intubation", "extubation") if m and m.group(name)), "")
+
+
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
@@ -2973,12 +2991,21 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
     moments += [*(m for m in text_moments(image.caption, where, image_sentences_only=caption_is_note)
                   if not (caption_is_note and m.kind == FIRST_VISIT)),  # (backfill: ``case_timeline``'s first visit)
                 *_dated_moments(image.caption, where, day_first, caption_is_note)]
+    if moments and not caption_is_note and all(m.kind == AFTER_PREVIOUS and m.days == 0 for m in moments):
+        # "the same day she was intubated": the event's day, not the film before's
+        clause = [c for c in (_ON_THE_DAY_EVENT_CLAUSE.search(image.caption), _ON_THE_DAY_EVENT_CLAUSE.search(
+            image.date_text)) if c is not None and "same" in c.group(0).lower()]
+        if clause and all(m.evidence.lower() in clause[0].group(0).lower() for m in moments):
+            moments = []
     if not moments and not caption_is_note:
         # "Supine radiograph after intubation": only where none of the image's words tell another moment
         # (a study titled "Post intubation" whose caption says "the next day after intubation")
         for text, at in ((image.date_text, "label"), (image.caption, where)):
             m = _ON_THE_DAY_OF_EVENT.search(text) if has_any(text.lower(), ("tubation",)) else None
             if m is not None:  # "on the day of intubation": the event's day
+                return [Moment(AFTER_EVENT, 0, m.group(0), at)]
+            m = _ON_THE_DAY_EVENT_CLAUSE.search(text) if has_any(text.lower(), ("tubated", "ecmo", "ecls")) else None
+            if m is not None:  # "on the day ECMO was started": the event's day
                 return [Moment(AFTER_EVENT, 0, m.group(0), at)]
             m = _RIGHT_AFTER_EVENT.search(text) if has_any(text.lower(), ("tubation", "cannulation")) else None
             if m is not None and (day := _THE_DAY_AFTER_AN_EVENT.search(text, 0, m.start())) is not None:
@@ -5467,7 +5494,7 @@ def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, s
             "ecmo" if _ECMO_CANNULATION_RE.fullmatch(moment.evidence) else "") or (
             "ecmo" if _ECMO_WORD.match(moment.evidence) else "") or (  # "ECMO day 10" (``_ecmo_day``)
             "deterioration" if _ON_WORSENING.fullmatch(moment.evidence) else "") or (
-            "delivery" if _POSTPARTUM_DAY.fullmatch(moment.evidence) else "")
+            "delivery" if _POSTPARTUM_DAY.fullmatch(moment.evidence) else "") or _event_of_day_clause(moment.evidence)
         return next((m for told, m in dates.events if told == name), None), name, "timeline.after-event"
     return None
 
