@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 163  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 164  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -645,6 +645,8 @@ TIMELINE_VERSION = 163  # v2: "day N of admission", "hospital day N" are N days 
 #                      v163: a film "on the day ECMO was started", "the day when he was intubated" (the event told by
 #                           its clause, not its noun) is the event's day (was no moment; "the same day she was
 #                           intubated" was the film before's)
+#                      v164: a readmission spelt "re-admitted" in the history is read as "readmitted" is (its
+#                           films were blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -5061,7 +5061,7 @@ def readmission_moment(history: str) -> Moment | None:
     (9; a patient sent home from a first visit); None when its sentences give no such time, or several."""
     found = set()
     for m in (_READMITTED.finditer(history) if has_any(text_context(history).lower, (
-            "readmi", "again", "back", "returned", "re-present", "attend")) else ()):
+            "readmi", "re-admi", "again", "back", "returned", "re-present", "attend")) else ()):
         start, end = sentence_at(history, m.start())
         sentence = history[start:end]
         if about_other_person(history, m.start(), m.end()):

@@ -591,6 +591,14 @@ def test_a_film_at_re_presentation_is_the_readmissions(tmp_path: Path, history: 
     assert _offsets(tmp_path, history, caption) == [day]
 
 
+def test_a_readmission_spelt_with_a_hyphen_is_read(tmp_path: Path) -> None:
+    # (the history's "re-admitted" was matched by the pattern but not let through its gate's words)
+    history = ("He was admitted with a 4-day history of cough and fever and discharged after 7 days in hospital. He "
+               "was re-admitted 3 days after discharge with dyspnoea.")
+    assert _offsets(tmp_path, history, "Chest X-ray on re-admission.", "CT two days after re-admission.") == [
+        "14", "16"]
+
+
 def test_a_second_presentation_without_a_return_told_stays_blank(tmp_path: Path) -> None:
     history = "A 61-year-old man was admitted with a 5-day history of fever and cough."
     assert _offsets(tmp_path, history, "Chest X-ray at the second presentation.") == [None]
