@@ -4766,7 +4766,8 @@ def onset_during_stay(history: str) -> tuple[int, str] | None:
     """(the admission's day counted from the onset, negative; evidence) when the history admits the patient without
     symptoms (``_ADMITTED_WITHOUT_SYMPTOMS``, a sentence before) and tells the first symptoms on a day of the stay
     ("He was admitted on the same day. On hospital day 3, fever (38.1 °C) and cough developed": -3); None when a
-    symptom is told before that day, the day is not one, or the words are another person's."""
+    symptom is told anywhere before that day ("admitted with fever; she had been asymptomatic until ..."), the day
+    is not one, or the words are another person's."""
     if not _ADMITTED_WITHOUT_SYMPTOMS.search(history):
         return None
     found = set()
@@ -4775,7 +4776,8 @@ def onset_during_stay(history: str) -> tuple[int, str] | None:
             continue
         s_start, s_end = sentence_at(history, start)
         quiet = _ADMITTED_WITHOUT_SYMPTOMS.search(history, 0, s_start)
-        if (quiet is None or SYMPTOM_WORDS.search(history, quiet.end(), s_start)
+        if (quiet is None or SYMPTOM_WORDS.search(history, 0, quiet.start())
+                or SYMPTOM_WORDS.search(history, quiet.end(), s_start)
                 or about_other_person(history, quiet.start(), quiet.end())
                 or not _IN_STAY_ONSET_VERB.search(history, s_start, s_end)
                 or not SYMPTOM_WORDS.search(history, s_start, s_end)

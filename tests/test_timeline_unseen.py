@@ -665,6 +665,9 @@ def test_onset_on_a_hospital_day_after_an_admission_without_symptoms(tmp_path: P
     "A 60-year-old man was admitted for a hip fracture. On hospital day 3 he developed fever and cough.",
     # another person asymptomatic
     "His wife was asymptomatic. He was admitted with fever. On hospital day 2 he developed dyspnoea.",
+    # a symptom told before the words without symptoms
+    "She was admitted with fever. She had been asymptomatic until she returned from Milan. On hospital day 2 she "
+    "developed a cough and dyspnoea.",
 ])
 def test_no_onset_during_the_stay_without_an_admission_free_of_symptoms(history: str) -> None:
     from ingest.timeline import onset_during_stay
