@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 162  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 168  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -644,6 +644,22 @@ TIMELINE_VERSION = 162  # v2: "day N of admission", "hospital day N" are N days 
 #                      v162: a paragraph going on with one numbered patient's story that introduces another by an
 #                           apposition ("Case 3, a 79-year-old man ...") gives that patient the sentences from there on
 #                           (were the first patient's: his onset and admission dated hers)
+#                      v163: a film "at re-presentation", "on re-admission", "at the second presentation" is the
+#                           readmission's (was the first admission's day, or no moment)
+#                      v164: an onset "two days after returning from Wuhan on 20 January", "three days after a family
+#                           dinner on 20 January" is the event's date plus the time (was the event's date); a date
+#                           told before the time ("on 24 February, three days after ...") stays the onset's
+#                      v165: a patient admitted without symptoms whose first ones the history tells on hospital day N
+#                           ("On hospital day 3, fever and cough developed") is admitted N days before the onset
+#                           (was the admission as day 0)
+#                      v166: an onset told only as a time before a test of no day ("fever 4 days before a positive
+#                           swab", "started two days before he was tested"): no base, the films blank (was the
+#                           admission's count: a wrong value)
+#                      v167: a film "on the day ECMO was started", "the day when he was intubated" (the event told by
+#                           its clause, not its noun) is the event's day (was no moment; "the same day she was
+#                           intubated" was the film before's)
+#                      v168: a readmission spelt "re-admitted" in the history is read as "readmitted" is (its
+#                           films were blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -764,15 +764,23 @@ def _admitted_later_than_onset(history: str, low: str) -> tuple[int, str] | None
 # The onset told as a time after a dated exposure (a cluster's healthcare workers, a household, a gathering):
 # "worked her last shift with the index patient on 3 March. Symptoms began 4 days after the last shift",
 # "his last contact with the patient on 4 March. He became symptomatic 6 days after this exposure".
+#: The event may carry an article and up to two words of its own ("three days after a family dinner on 20 January")
+#: or be told by its verb ("two days after returning from Wuhan on 20 January", "after arriving from Milan").
+_EVENT_AFTER = (r"after\s+(?:(?:the|his|her|their|this|that|a|an)\s+)?(?:(?:last|latest|first|index)\s+)?"
+                r"(?:(?!(?:onset|start|beginning|admission|discharge|surgery|treatment)\b)[a-z]+(?:-[a-z]+)?\s+){0,2}?"
+                r"(?P<what>shift|contact|exposure|return(?:ing)?|trip|flight|visit|meeting|gathering|party|dinner|"
+                r"wedding|funeral|arriv(?:al|ing)|reunion|banquet|celebration|holiday|vacation)s?\b")
 _ONSET_AFTER_EVENT = compile_fast(
     rf"\b(?:began|begun|started|appeared|developed|became\s+(?:symptomatic|ill|unwell)|fell\s+ill|onset)\b"
-    rf"[^.;]{{0,40}}?\b(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+after\s+(?:(?:the|his|her|their|this|that)\s+)?"
-    r"(?:(?:last|latest|first|index)\s+)?(?P<what>shift|contact|exposure|return|trip|flight|visit|meeting|"
-    r"gathering|party|dinner|wedding|funeral)s?\b",
+    rf"[^.;]{{0,40}}?\b(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+{_EVENT_AFTER}",
     re.IGNORECASE)
+#: The onset told by its verb alone ("became unwell 4 days after returning from Milan", "fell ill", "became
+#: symptomatic"): the patient's illness without a symptom named.
+_BECAME_ILL = compile_fast(r"\b(?:became\s+(?:symptomatic|ill|unwell|sick)|fell\s+ill|symptomatic)\b", re.IGNORECASE)
 #: The exposure's own words in the sentence dating it ("worked her last shift with the index patient on 3 March").
 _EXPOSURE_WORDS = compile_fast(r"\b(?:shifts?|contacts?|exposed|exposure|returned|return|trip|flight|visit(?:ed)?|"
-                               r"meeting|gathering|party|dinner|wedding|funeral)\b", re.IGNORECASE)
+                               r"meeting|gathering|party|dinner|wedding|funeral|arrived|reunion|banquet|celebration)\b",
+                               re.IGNORECASE)
 #: How many sentences before the onset's the exposure's date may be told.
 _EXPOSURE_SENTENCES_BACK = 2
 
@@ -786,9 +794,11 @@ def onset_after_dated_exposure(history: str, day_first: bool = False) -> tuple[d
     for m in _ONSET_AFTER_EVENT.finditer(history):
         s_start, s_end = sentence_at(history, m.start())
         sentence = history[s_start:s_end]
-        if (not (SYMPTOM_WORDS.search(sentence) or "symptomatic" in sentence.lower())
+        if (not (SYMPTOM_WORDS.search(sentence) or _BECAME_ILL.search(m.group(0)))
                 or (about_other_person(history, m.start(), m.end()) and not _contact_with_other(history, m))):
             continue
+        if dates_in(history[m.start():m.start("n")], day_first):
+            continue  # "developed fever on 24 February, three days after returning from Milan": the onset's own date
         days = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         exposed = _exposure_date(history, m, (s_start, s_end), day_first)
         if days is not None and exposed is not None:
@@ -2239,6 +2249,24 @@ _THE_DAY_AFTER_AN_EVENT = compile_fast(r"\bthe\s+(?:(?:next|following)\s+)?(?:da
 _ON_THE_DAY_OF_EVENT = compile_fast(r"\b(?:on\s+)?the\s+(?:same\s+)?day\s+of\s+(?:(?:the|his|her)\s+)?(?:re-?)?"
                                     r"(?:intubation|extubation)\b", re.IGNORECASE)
 
+#: A film on an event's day told by the event's clause rather than its noun: "on the day ECMO was started", "the same
+#: day she was intubated", "on the day when he was extubated", "the day he was cannulated for ECMO" (the noun's is
+#: ``_ON_THE_DAY_OF_EVENT``); the group names the event (``_event_of_day_clause``).
+_ON_THE_DAY_EVENT_CLAUSE = compile_fast(
+    r"\b(?:on\s+)?the\s+(?:same\s+)?day\s+(?:that\s+|when\s+|on\s+which\s+)?(?:"
+    r"(?P<ecmo>(?:(?:vv|va|veno-?venous|veno-?arterial)[-\s]?)?(?:ECMO|ECLS)(?:\s+support)?\s+was\s+(?:started|"
+    r"initiated|commenced|begun|instituted|established)|(?:he|she|the\s+patient)\s+was\s+(?:cannulated\s+for|"
+    r"(?:started|placed|put)\s+on)\s+(?:\w+[-\s])?(?:ECMO|ECLS))"
+    r"|(?:he|she|the\s+patient)\s+was\s+(?:(?P<intubation>(?:re-?)?intubated)|(?P<extubation>extubated)))\b",
+    re.IGNORECASE)
+
+
+def _event_of_day_clause(evidence: str) -> str:
+    """The event a film's "on the day ECMO was started" names (``_ON_THE_DAY_EVENT_CLAUSE``), or ""."""
+    m = _ON_THE_DAY_EVENT_CLAUSE.fullmatch(evidence)
+    return next((name for name in ("ecmo", "intubation", "extubation") if m and m.group(name)), "")
+
+
 #: Connectors of a "day N <connector> admission" that count the days from the admission.
 _COUNTED_FROM = frozenset({"post", "after", "since", "from", "dal", "dall", "dopo"})
 
@@ -2665,7 +2693,8 @@ def _event_day_moments(text: str, low: str, in_history, where: str) -> list[tupl
         amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
         if amount is not None and not in_history(m):  # "3 months post discharge", as "after discharge"
             moments.append((m.start(), Moment(AFTER_DISCHARGE, amount, m.group(0), where)))
-    for m in (_AT_READMISSION.finditer(text) if "readmission" in low else ()):
+    for m in (_AT_READMISSION.finditer(text) if has_any(low, ("readmission", "re-admission", "re-presentation",
+                                                              "second")) else ()):
         if not in_history(m):  # "CT at readmission": the day the history readmits the patient
             moments.append((m.start(), Moment(AFTER_READMISSION, 0, m.group(0), where)))
     for m in (_AT_FIRST_VISIT.finditer(text) if has_any(low, ("first", "initial")) else ()):
@@ -2739,10 +2768,14 @@ _AT_FIRST_VISIT = compile_fast(
     r"\b(?:on|at|upon|during)\s+(?:(?:the|his|her|their)\s+)?(?:first|initial)\s+(?:(?:hospital|clinical|"
     r"emergency\s+(?:department|room)|ED|A&E)\s+)?(?:presentation|visit|attendance)\b", re.IGNORECASE)
 
-#: A film of the readmission's day: "at readmission", "on the readmission", "readmission CT".
+#: A film of the readmission's day: "at readmission", "on the readmission", "readmission CT"; the return told as
+#: British and Australian clinicians write it, "at re-presentation", "on re-admission" (the history's "re-presented
+#: 10 days after discharge" is a readmission already, ``_READMITTED``), "at the second presentation", "on her second
+#: admission" (not "the second day of admission").
 _AT_READMISSION = compile_fast(
-    r"\b(?:(?:on|at|upon)\s+(?:the\s+)?(?:time\s+of\s+(?:the\s+|her\s+|his\s+)?)?readmission"
-    r"|readmission\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct))\b", re.IGNORECASE)
+    r"\b(?:(?:on|at|upon)\s+(?:the\s+|her\s+|his\s+)?(?:time\s+of\s+(?:the\s+|her\s+|his\s+)?)?"
+    r"(?:re-?admission|re-presentation|second\s+(?:presentation|admission|hospitali[sz]ation))"
+    r"|(?:re-?admission|re-presentation)\s+(?:chest\s+)?(?:x-?ray|radiograph|cxr|film|ct))\b", re.IGNORECASE)
 
 
 # The case's first film named so ("first CT", "initial chest radiograph", "baseline CT"): the
@@ -2856,7 +2889,8 @@ _LABEL_PRESENTATION = compile_fast(
 # A study label naming the readmission ("Readmission", "Readmission CT") or the first admission of a case
 # that tells a readmission ("First admission").
 _LABEL_READMISSION = compile_fast(
-    r"^\s*(?:re-?admission|re-presentation)(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr))?\s*$", re.IGNORECASE)
+    r"^\s*(?:re-?admission|re-presentation|second\s+(?:presentation|admission))"
+    r"(?:\s+(?:study|film|x-?ray|radiograph|ct|cxr))?\s*$", re.IGNORECASE)
 _LABEL_FIRST_ADMISSION = compile_fast(r"^\s*(?:first|initial|index)\s+admission\s*$", re.IGNORECASE)
 #: A study label naming the case's first visit by its order ("Initial", "Initial presentation", "First presentation",
 #: "Initial X-ray"): the first of two visits when the history sends the patient home from one with a film and tells the
@@ -2957,12 +2991,21 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
     moments += [*(m for m in text_moments(image.caption, where, image_sentences_only=caption_is_note)
                   if not (caption_is_note and m.kind == FIRST_VISIT)),  # (backfill: ``case_timeline``'s first visit)
                 *_dated_moments(image.caption, where, day_first, caption_is_note)]
+    if moments and not caption_is_note and all(m.kind == AFTER_PREVIOUS and m.days == 0 for m in moments):
+        # "the same day she was intubated": the event's day, not the film before's
+        clause = [c for c in (_ON_THE_DAY_EVENT_CLAUSE.search(image.caption), _ON_THE_DAY_EVENT_CLAUSE.search(
+            image.date_text)) if c is not None and "same" in c.group(0).lower()]
+        if clause and all(m.evidence.lower() in clause[0].group(0).lower() for m in moments):
+            moments = []
     if not moments and not caption_is_note:
         # "Supine radiograph after intubation": only where none of the image's words tell another moment
         # (a study titled "Post intubation" whose caption says "the next day after intubation")
         for text, at in ((image.date_text, "label"), (image.caption, where)):
             m = _ON_THE_DAY_OF_EVENT.search(text) if has_any(text.lower(), ("tubation",)) else None
             if m is not None:  # "on the day of intubation": the event's day
+                return [Moment(AFTER_EVENT, 0, m.group(0), at)]
+            m = _ON_THE_DAY_EVENT_CLAUSE.search(text) if has_any(text.lower(), ("tubated", "ecmo", "ecls")) else None
+            if m is not None:  # "on the day ECMO was started": the event's day
                 return [Moment(AFTER_EVENT, 0, m.group(0), at)]
             m = _RIGHT_AFTER_EVENT.search(text) if has_any(text.lower(), ("tubation", "cannulation")) else None
             if m is not None and (day := _THE_DAY_AFTER_AN_EVENT.search(text, 0, m.start())) is not None:
@@ -4351,6 +4394,9 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
         # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
         # date (under a week before, the shorter spans after it): no anchor, the offsets stay blank
         return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, weekday, "history")]
+    if gap is None and onset_date is None and (in_stay := onset_during_stay(history)) is not None:
+        # admitted without symptoms, the first on hospital day N: the admission N days before the onset
+        gap = in_stay
     if gap is not None:
         events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
         return Timeline(ONSET, gap[1], gap[0]), dates, events
@@ -4421,6 +4467,17 @@ _WEEK_OF_ILLNESS = compile_fast(
     re.IGNORECASE)
 
 
+#: An onset told as a time before a test or a diagnosis, with no day of its own ("developed fever and cough 3 days
+#: before a positive swab", "symptoms began two days before he was tested"): the onset's day is the test's, which
+#: the admission's is not (``onset_told_not_a_day``; a dated test is ``onset_before_dated_event``'s).
+_ONSET_BEFORE_TEST = compile_fast(
+    rf"\b(?:began|begun|started|appeared|developed|became\s+(?:symptomatic|ill|unwell)|fell\s+ill|onset)\b"
+    rf"[^.;]{{0,60}}?\b{NUMBER_LIKE}\s+(?:{UNIT})\s+(?:before|prior\s+to)\s+"
+    r"(?:(?:she|he|the\s+patient)\s+(?:was\s+)?(?:swabbed|tested|diagnosed)|(?:(?:the|his|her|a)\s+)?"
+    r"(?:(?:first|positive|nasopharyngeal)\s+)*(?:swab|test|PCR|RT-PCR|diagnosis))\b",
+    re.IGNORECASE)
+
+
 def onset_told_not_a_day(history: str) -> str | None:
     """The words of a symptom's span or start the history tells without one day (``_ONSET_NOT_A_DAY``,
     ``_ONSET_NO_COUNT``), a symptom in its sentence before it and about the patient, or the illness's week by its
@@ -4442,6 +4499,10 @@ def onset_told_not_a_day(history: str) -> str | None:
     for m in _RANGE_HISTORY.finditer(history):
         if _OF_SYMPTOMS_AFTER.match(history, m.end()) and not about_other_person(history, m.start(), m.end()):
             return m.group(0)
+    for m in _ONSET_BEFORE_TEST.finditer(history):
+        s_start, s_end = sentence_at(history, m.start())
+        if SYMPTOM_WORDS.search(history, s_start, s_end) and not about_other_person(history, m.start(), m.end()):
+            return m.group(0)  # "developed fever 3 days before a positive swab": the swab's day is not told
     return None
 
 
@@ -4690,6 +4751,40 @@ def admission_weekday(history: str) -> int | None:
     days = {_WEEKDAYS.index(m.group("day").lower()) for m in _ADMITTED_ON_WEEKDAY.finditer(history)
             if not about_other_person(history, m.start(), m.end())}
     return days.pop() if len(days) == 1 else None
+
+
+#: The patient admitted before any symptom: "visited a screening clinic without symptoms", "was asymptomatic on
+#: admission", "admitted for isolation with no symptoms" (a contact, a positive screening).
+_ADMITTED_WITHOUT_SYMPTOMS = compile_fast(
+    r"\b(?:without\s+(?:any\s+)?symptoms|asymptomatic|(?:had|with|reported)\s+no\s+symptoms)\b", re.IGNORECASE)
+#: A verb telling the symptoms' start in the sentence of a hospital day: "On hospital day 3, fever and cough
+#: developed", "On the second day of hospitalisation she developed a fever", "fever appeared on day 4 of admission".
+_IN_STAY_ONSET_VERB = compile_fast(r"\b(?:developed|began|started|appeared|occurred|emerged|spiked)\b", re.IGNORECASE)
+
+
+def onset_during_stay(history: str) -> tuple[int, str] | None:
+    """(the admission's day counted from the onset, negative; evidence) when the history admits the patient without
+    symptoms (``_ADMITTED_WITHOUT_SYMPTOMS``, a sentence before) and tells the first symptoms on a day of the stay
+    ("He was admitted on the same day. On hospital day 3, fever (38.1 °C) and cough developed": -3); None when a
+    symptom is told anywhere before that day ("admitted with fever; she had been asymptomatic until ..."), the day
+    is not one, or the words are another person's."""
+    if not _ADMITTED_WITHOUT_SYMPTOMS.search(history):
+        return None
+    found = set()
+    for start, moment in _text_moments(history, "history"):
+        if moment.kind not in (HOSPITAL_DAY, SINCE_ADMISSION) or not moment.days or moment.days < 0:
+            continue
+        s_start, s_end = sentence_at(history, start)
+        quiet = _ADMITTED_WITHOUT_SYMPTOMS.search(history, 0, s_start)
+        if (quiet is None or SYMPTOM_WORDS.search(history, 0, quiet.start())
+                or SYMPTOM_WORDS.search(history, quiet.end(), s_start)
+                or about_other_person(history, quiet.start(), quiet.end())
+                or not _IN_STAY_ONSET_VERB.search(history, s_start, s_end)
+                or not SYMPTOM_WORDS.search(history, s_start, s_end)
+                or IMAGE_WORDS.search(history, s_start, s_end) or about_other_person(history, start, start + 1)):
+            continue
+        found.add((-moment.days, f"{quiet.group(0)}{EVIDENCE_JOIN}{moment.evidence}"))
+    return found.pop() if len({d for d, _ in found}) == 1 and len(found) == 1 else None
 
 
 def operation_onset(history: str) -> Moment | None:
@@ -4968,7 +5063,7 @@ def readmission_moment(history: str) -> Moment | None:
     (9; a patient sent home from a first visit); None when its sentences give no such time, or several."""
     found = set()
     for m in (_READMITTED.finditer(history) if has_any(text_context(history).lower, (
-            "readmi", "again", "back", "returned", "re-present", "attend")) else ()):
+            "readmi", "re-admi", "again", "back", "returned", "re-present", "attend")) else ()):
         start, end = sentence_at(history, m.start())
         sentence = history[start:end]
         if about_other_person(history, m.start(), m.end()):
@@ -5401,7 +5496,7 @@ def _counted_from_event(moment: Moment, dates: _Dates) -> tuple[Moment | None, s
             "ecmo" if _ECMO_CANNULATION_RE.fullmatch(moment.evidence) else "") or (
             "ecmo" if _ECMO_WORD.match(moment.evidence) else "") or (  # "ECMO day 10" (``_ecmo_day``)
             "deterioration" if _ON_WORSENING.fullmatch(moment.evidence) else "") or (
-            "delivery" if _POSTPARTUM_DAY.fullmatch(moment.evidence) else "")
+            "delivery" if _POSTPARTUM_DAY.fullmatch(moment.evidence) else "") or _event_of_day_clause(moment.evidence)
         return next((m for told, m in dates.events if told == name), None), name, "timeline.after-event"
     return None
 

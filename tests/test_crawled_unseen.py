@@ -345,7 +345,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # portable film); Eurorad 17458's own normal PA "four months before" (No Finding since crawled58, its own case with
     # no age, as unseen's own earlier film; the blind rows: 59, -112)
     # unseen60 (open, see its README): Radiopaedia 78412's study titled "After 2 weeks of treatment" (the treatment's
-    # start undated); Eurorad 17690's "Supine bedside radiograph on the day ECMO was started" (a clause, no moment)
+    # start undated) (Eurorad 17690's "Supine bedside radiograph on the day ECMO was started" placed since
+    # leftovers53: the event's day told by its clause)
     # unseen61 (open, see its README): Radiopaedia 80217's "Pre-COVID (2019)" film (No Finding since crawled61, its own
     # case with no age, as unseen58's; the blind rows: 58) and its study titled "6 months" (a bare duration: from the
     # admission or the "1 month follow-up" before it, not said); SIRM caso 149's fourth upload, a coronal
@@ -375,7 +376,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen54", "radiopaedia"): 4, ("unseen54", "eurorad"): 2,
             ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5,
             ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2,
-            ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 1,
+            ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 0,
             ("unseen61", "radiopaedia"): 2, ("unseen61", "sirm"): 1}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
@@ -6388,7 +6389,7 @@ _UNSEEN60_EURORAD = ("eu_portugal_45_years_male_ards_intubated_on_the_second_day
 
 def test_unseen60_eurorad_17690():
     rows = _batch_rows("eurorad", "unseen60", _UNSEEN60_EURORAD, "https://www.eurorad.org/case/17690")
-    assert [row["offset"] for row in rows.values()] == ["8", None, "22", "22"]
+    assert [row["offset"] for row in rows.values()] == ["8", "12", "22", "22"]
 
 
 def test_unseen60_ecmo_days_are_blank_when_the_history_does_not_tell_the_support_s_start():
@@ -6780,3 +6781,43 @@ def test_unseen61_radiopaedia_87455():
                        "https://radiopaedia.org/cases/covid-19-pneumonia-critical-form-2")
     assert [(row["view"], row["offset"]) for row in rows.values()] == [
         ("Axial", "6"), ("Coronal", "6"), ("AP Supine", "11")]
+
+
+# --- leftovers53 (unseen60's Eurorad 17690): a film on an event's day told by the event's clause rather than its noun
+# ("Supine bedside radiograph on the day ECMO was started", ECMO started on day 4 of a stay entered on day 8 of the
+# illness: 12; was no moment, blank); "the same day she was intubated" is the intubation's day, not the film before's
+
+def _clause_offsets(history, *captions):
+    import tempfile
+
+    from tests.timeline_unseen import FIRST_CASE, offsets
+    case = {"id": "x", "patient": "50 years, male", "history": history, "findings": "",
+            "images": [{"caption": c} for c in captions]}
+    with tempfile.TemporaryDirectory() as scratch:
+        return offsets(case, FIRST_CASE + 900, Path(scratch))
+
+
+_CLAUSE_HISTORY = ("A 45-year-old man was admitted with 8 days of fever and cough. He was intubated on the second day "
+                   "of hospitalisation, and veno-venous ECMO was started on day 4 of hospitalisation.")
+
+
+@pytest.mark.parametrize("caption, day", [
+    ("Portable radiograph on the day VV-ECMO was initiated: white-out.", "12"),
+    ("Chest X-ray on the day when he was intubated: bilateral consolidation.", "10"),
+    ("Chest radiograph the day he was cannulated for ECMO.", "12"),
+])
+def test_leftovers53_a_film_on_the_day_an_event_s_clause_tells(caption, day):
+    assert _clause_offsets(_CLAUSE_HISTORY, caption) == [day]
+
+
+def test_leftovers53_the_same_day_of_an_event_s_clause_is_not_the_film_before_s():
+    offsets = _clause_offsets(_CLAUSE_HISTORY, "Chest CT on ECMO day 6.", "Chest X-ray the same day he was intubated.")
+    assert offsets == ["18", "10"]
+
+
+@pytest.mark.parametrize("caption", [
+    "Chest X-ray on the day ECMO was stopped.",  # the support's end
+    "Chest X-ray on the day his wife was intubated.",  # another person's
+])
+def test_leftovers53_no_event_s_day_from_another_clause(caption):
+    assert _clause_offsets(_CLAUSE_HISTORY, caption) != ["12"]
