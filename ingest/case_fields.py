@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 168  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 169  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -660,6 +660,13 @@ TIMELINE_VERSION = 168  # v2: "day N of admission", "hospital day N" are N days 
 #                           intubated" was the film before's)
 #                      v168: a readmission spelt "re-admitted" in the history is read as "readmitted" is (its
 #                           films were blank)
+#                      v169: a legend's row headed by a sentence of its own ("Upper row: patient 1. (A) ...; (B) ...
+#                           Lower row: patient 2. (D) ...") goes to that patient (was a figure of no patient: blank);
+#                           "had low fever ... on January 27" dates the onset; a caesarean "was performed" is an
+#                           operation, "the second postoperative day" its day 2; an "emergency cesarean section" is
+#                           no arrival (it undated the admission); a figure's lateral film telling no moment is the
+#                           exam of the PA/AP film right before it ("(a) Posteroanterior ... at presentation. (b)
+#                           Lateral ...": was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
@@ -1353,6 +1360,8 @@ def _moment_text(record: CaseRecord, image: ImageRecord) -> str:
     is computed from a CT acquisition its figure shows, so it is that exam. Their CT panels telling two
     moments, or none, leave it without one (which acquisition it comes from is not said)."""
     parent = image.extra.get("parent_figure")
+    if lateral := _lateral_moment_text(record, image):
+        return lateral
     if image.date_text.strip() or not parent or not _REFORMAT.search(image.caption):
         return image.date_text
     if text_moments(image.caption, "caption"):
@@ -1362,6 +1371,24 @@ def _moment_text(record: CaseRecord, image: ImageRecord) -> str:
               and NORMALIZERS["modality"](other.caption).value == MODALITY_CT]
     moments = {other.date_text for other in before}
     return moments.pop() if len(moments) == 1 else image.date_text
+
+
+def _lateral_moment_text(record: CaseRecord, image: ImageRecord) -> str:
+    """For a figure's lateral radiograph telling no moment ("(a) Posteroanterior chest radiograph obtained at
+    presentation ... (b) Lateral chest radiograph shows ..."), the date text of the frontal radiograph (PA or AP)
+    right before it in its figure: the two views of one examination; "" otherwise (a frontal film telling none, a
+    lateral after another lateral or a CT)."""
+    parent = image.extra.get("parent_figure")
+    if image.date_text.strip() or not parent or NORMALIZERS["view"](image.caption).value != "L":
+        return ""
+    if text_moments(image.caption, "caption"):
+        return ""
+    before = next((other for other in record.images if other.extra.get("parent_figure") == parent
+                   and other.position == image.position - 1), None)
+    if before is None or not before.date_text.strip() or NORMALIZERS["view"](before.caption).value not in ("PA",
+                                                                                                          "AP"):
+        return ""
+    return before.date_text
 
 
 def _findings_citing(record: CaseRecord, image: ImageRecord, caption: str) -> str:

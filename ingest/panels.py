@@ -297,6 +297,14 @@ def _restated(result: dict[str, str], caption: str, markers: list[Marker], raw: 
 #: ...", "Left column, case 2 at admission: (a) ...". Its words are those panels' (up to the next such heading),
 #: never the tail of the panel before it.
 _GROUP_HEADING = re.compile(r"(?:(?<=^)|(?<=[.;]\s))(?P<heading>[A-Z][^.:;()]*(?:\([^()]{1,40}\)[^.:;()]*)*):\s*$")
+#: The same heading as a sentence of its own, ending in a full stop right before the letter: "Upper row: patient 1.
+#: (A) January 28, 2020, ...; (B) ... Lower row: patient 2. (D) ...", "Top row, the husband. A, ...", "Patient 2
+#: (the wife). (D) ...". Only a row's or column's place, or a patient or case alone with its number: a sentence
+#: that tells something ("Case 2 had no fever.") is the panel's before it.
+_SENTENCE_HEADING = re.compile(
+    r"(?:(?<=^)|(?<=[.;]\s))(?P<heading>(?:(?:upper|lower|top|bottom|middle|left|right|first|second|third)\s+"
+    r"(?:row|column|line)|(?:patient|case)\s+\d{1,2}(?:\s*\([^()]{1,40}\))?(?=\.))[^.;()]{0,60})\.\s*$",
+    re.IGNORECASE)
 
 
 def _with_group_headings(result: dict[str, str], caption: str, markers: list[Marker]) -> dict[str, str]:
@@ -306,6 +314,8 @@ def _with_group_headings(result: dict[str, str], caption: str, markers: list[Mar
     headings = []
     for i, (start, _, _) in enumerate(markers):
         m = _GROUP_HEADING.search(caption, 0, start)
+        if m is None or m.end() != start:
+            m = _SENTENCE_HEADING.search(caption, 0, start)
         if m is not None and m.end() == start and len(m.group("heading").split()) >= 2:
             headings.append((i, _tidy(m.group("heading"))))
     if len(headings) < 2:

@@ -141,6 +141,30 @@ _RELATIVE_APPOSITION = re.compile(
     r"(?P<age>\d{1,3})(?:[- ](?:year|yr)s?[- ]old\b|\s+years?\s+old\b)", re.I)
 
 
+#: The same relative told by their relation to a numbered patient, the age in the predicate: "Patient 2, the wife of
+#: patient 1, is 38 years old and a kindergarten teacher", "Case 3, the son of case 1, was 19 years old" (the
+#: Chinese-English turn; before, the paragraph's first descriptor, "Their 12-year-old son", was taken for hers).
+_RELATIVE_AGE_PREDICATE = re.compile(
+    rf"\b(?:his|her|their|the)\s+(?P<who>{_RELATIONS_M}|{_RELATIONS_F})(?:\s+of\s+(?:patient|case)\s*\d{{1,2}})?"
+    r"\s*,\s*(?:is|was)\s+(?:aged\s+)?(?P<age>\d{1,3})(?:[- ]years?[- ]old\b|\s+years\b(?![- ](?:ago|before|earlier|"
+    r"later|older|younger)\b))", re.I)
+
+
+#: The relation's words before the predicate's age in a ``_RELATIVE_AGE_PREDICATE`` descriptor ("wife of patient 1,
+#: is "): the introduction reads from the age ("38 years old and a kindergarten teacher."), whose sex the pronoun
+#: opening the next sentence tells (papers.``_with_next_subject_pronoun``), not "wife of patient 1", which names
+#: another person.
+_PREDICATE_WORDS = re.compile(rf"(?:{_RELATIONS_M}|{_RELATIONS_F})(?:\s+of\s+(?:patient|case)\s*\d{{1,2}})?\s*,\s*"
+                              r"(?:is|was)\s+(?:aged\s+)?(?=\d)", re.I)
+
+
+def _intro_at(body: str, descriptor: Descriptor, start: int) -> str:
+    """The introducing sentence of a numbered patient from its descriptor's words at ``start`` on; from the age
+    when the age is the predicate of a relation ("Patient 2, the wife of patient 1, is 38 years old ...")."""
+    m = _PREDICATE_WORDS.match(descriptor.words)
+    return _sentence_at(body, start + m.end() if m else start)
+
+
 def _age_within(descriptor: Descriptor) -> int:
     """Where the age starts in the words of a relative ``_RELATIVE_APPOSITION`` introduced ("mother, a 38-year-old":
     the introduction reads from the age, the relation its title, as "His mother, a 38-year-old woman"), else 0."""
@@ -152,7 +176,7 @@ def _relatives_by_apposition(text: str, found: list[tuple[Descriptor, int, int]]
     """The relatives ``_RELATIVE_APPOSITION`` introduces whose apposition ``_DESCRIPTOR`` did not read (``found``):
     the sex of the relation, the words from the relation on ("mother, a 38-year-old")."""
     relatives = []
-    for m in _RELATIVE_APPOSITION.finditer(text):
+    for m in [*_RELATIVE_APPOSITION.finditer(text), *_RELATIVE_AGE_PREDICATE.finditer(text)]:
         if any(start < m.end() and m.start("who") < end for _, start, end in found):
             continue
         sex = "M" if _MALE.match(m.group("who")) else "F"
@@ -685,7 +709,7 @@ def _by_number(sections: list[tuple[str, str]], ordinals: bool = False,
             found = descriptors_in(body)
             if found:
                 patient.descriptor = found[0][0]
-                patient.intro = _sentence_at(body, found[0][1])
+                patient.intro = _intro_at(body, found[0][0], found[0][1])
             elif numbers_in(body[:60], ordinals, abbreviated):
                 patient.intro = _sentence_at(body, 0)
     return [patients[n] for n in sorted(patients)]

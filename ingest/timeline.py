@@ -292,7 +292,9 @@ _PRESENTED_AS_HAD = compile_fast(
 _ADMISSION_CUES = compile_fast(
     # (not "re-admitted", "re-hospitalized": the return's, as "readmitted" is)
     r"\b(?<!re-)(?<!re\u2010)(?:admitted|admission|admit|hospitali[sz]ed|hospitali[sz]ation|presented|presentation|entry|arrived|referred|"
-    r"emergency|ED|ER|transferred\s+(?:to|into)\s+(?:our|this)\s+(?:hospital|institution|centre|center)|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS|"
+    # (not an operation's urgency: "On May 13, an emergency cesarean section was performed", "emergency intubation")
+    r"emergency(?!\s+(?:(?:repeat|lower\s+segment)\s+)?(?:ca?esarean|c-section|surgery|operation|intubation|delivery|"
+    r"procedure|[a-z]+(?:ectomy|otomy|ostomy)))|ED|ER|transferred\s+(?:to|into)\s+(?:our|this)\s+(?:hospital|institution|centre|center)|giunge|giunto|giunta|ricoverat[oa]|ricovero|ingresso|accesso|accede|pronto\s+soccorso|PS|"
     # the presentation as Turkish and Iranian authors write it in English ("başvurdu"): "he applied to our hospital
     # on 14 March", "applied to the emergency department" (not "CPAP was applied")
     r"applied\s+to\s+(?:our|the|a|an)\s+(?:[\w-]+\s+){0,3}?"
@@ -1809,12 +1811,14 @@ def _presented_symptom(history: str, s_start: int, start: int, end: int) -> bool
 #: temperature and a second symptom between the verb and "on" (not "had fever on admission", "had a CT on 3 May",
 #: "had fever and was admitted on 5 March").
 _HAD_SYMPTOM_ON = compile_fast(
-    r"\b(?:had|experienced|suffered\s+from)\s+(?:(?:a|an|high|mild|low-grade|persistent|dry|sudden)\s+){0,2}"
+    # (the grade as Chinese-English writes it too: "She had low fever (37.8°C) and sore throat on January 27")
+    r"\b(?:had|experienced|suffered\s+from)\s+(?:(?:a|an|high|mild|low-grade|low|slight|moderate|persistent|dry|"
+    r"sudden)\s+){0,2}"
     r"(?:fevers?|cough|dyspn\w+|shortness\s+of\s+breath|sore\s+throat|myalgias?|chills|headache|diarr\w+|"
     r"fatigue|malaise|anosmia|ageusia|pyrexia)"
     r"(?:\s*\(?(?:of|up\s+to|reaching|at)?\s*\d{2}(?:[.,]\d{1,2})?\s*°\s*C\)?)?"
-    r"(?:\s*(?:,|and)\s+(?:(?:a|an|high|mild|dry)\s+)?(?:fevers?|cough|dyspn\w+|sore\s+throat|myalgias?|chills|"
-    r"headache|fatigue|malaise)){0,2}"
+    r"(?:\s*(?:,|and)\s+(?:(?:a|an|high|mild|low|slight|dry)\s+)?(?:fevers?|cough|dyspn\w+|sore\s+throat|myalgias?|"
+    r"chills|headache|fatigue|malaise)){0,2}"
     r"\s+on\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -2286,7 +2290,8 @@ _LATER_ORDINALS_EN = {**{w: k for k, w in enumerate(_TEENS, start=11)}, "twentie
 _ORDINAL_DAY = compile_fast(
     # "the fourth day of hospitalisation", and the qualified "the fourth hospital day", "the fifth illness day"
     rf"\b(?:the\s+)?(?P<ord>{'|'.join(sorted((*_LATER_ORDINALS_EN, *ORDINALS_EN), key=len, reverse=True))})\s+"
-    r"(?:(?P<oqual>hospital|illness|disease)\s+)?day\b"
+    # (and the surgeons' "the second postoperative day": N days after the operation, as "postoperative day 2")
+    r"(?:(?P<oqual>hospital|illness|disease|post-?op(?:erative)?)\s+)?day\b"
     rf"(?:\s+(?P<conn>of|after|since|from|post|{ON_STAY})\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
     rf"|\b(?P<ord_it>{'|'.join(ORDINALS_IT)}|(?-i:{'|'.join(sorted(ROMAN_NUMERALS, key=len, reverse=True))}))"
     r"\s+giornata\b"
@@ -5189,7 +5194,9 @@ EVENTS = {
                                # a caesarean is an operation: "she underwent an emergency repeat cesarean delivery"
                                # (its "postoperative day 1" counts from it)
                                r"ca?esarean\s+(?:section|delivery)|"
-                               r"[a-z]+(?:ectomy|otomy|ostomy))\b|\b(?:surgery|operation|[a-z]+(?:ectomy|otomy|ostomy))\s+"
+                               r"[a-z]+(?:ectomy|otomy|ostomy))\b|\b(?:surgery|operation|[a-z]+(?:ectomy|otomy|ostomy)|"
+                               # ... told in the passive too: "On May 13, an emergency cesarean section was performed"
+                               r"ca?esarean\s+(?:section|delivery))\s+"
                                r"(?:was|were)\s+(?:done|performed|carried\s+out)\b|\b(?:was|were)\s+operated\b",
                                re.IGNORECASE)),
     # an extracorporeal support's start ("veno-venous ECMO was started on the day of the arrival", "he was cannulated
@@ -5229,7 +5236,7 @@ _EVENT_KEYS = {"delivery": ("caesar", "cesar", "delivered", "birth"), "positive 
                "deterioration": ("deteriorat", "worsen", "desaturat", "oxygen", "o2", "sudden", "acute", "peggior",
                                  "aggrava"),
                "death": ("died", "passed away"),
-               "operation": ("surgery", "operat", "ectomy", "otomy", "ostomy"),
+               "operation": ("surgery", "operat", "ectomy", "otomy", "ostomy", "caesar", "cesar"),
                "second dose": ("dose", "infusion", "injection"), "ecmo": ("ecmo", "ecls", "extracorporeal")}
 #: Events a sentence may tell beside another dated one of the same kind (the first dose): only the words from the
 #: event's own to the next comma date it.

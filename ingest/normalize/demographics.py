@@ -93,7 +93,9 @@ MALE, FEMALE = SEX_VALUES  # ("M", "F")
 # 39: a legend's panel naming its patient by the person's word of the introduction ("a The boy: ... b The mother:
 # ...": "A 7-year-old boy") goes to that patient (patients.``_named_by_person_word``; was the mother's whole)
 # 40: health care workers named by a letter ("Nurse A", "nurse B") are the paper's patients (not the index patient)
-SEX_VERSION = 40
+# 41: a figure's panel cited ("[Figure 1F]") is no "1F" shorthand; a numbered patient told by relation with the age
+# as predicate ("Patient 2, the wife of patient 1, is 38 years old") is introduced there (was "Their 12-year-old son")
+SEX_VERSION = 41
 # 3: a number and F before a device ("8F multi-hole drainages") is a French gauge, not the shorthand "56F";
 # "Housewife, 62 years": an age after the patient's occupation. 4: the shorthand as sex reads it ("65 yo M"; not
 # "101.5F", "100F"). 5: Portuguese "39 anos"; a time ago ("hace 12 años", "há 10 anos") is no age. 6: the age of a
@@ -123,7 +125,8 @@ SEX_VERSION = 40
 # 26: as SEX_VERSION 34 (the abstract's one descriptor, "a 57-year-old man", where the body tells no age)
 # 27: as SEX_VERSION 37 (the Spanish "son" no relative)
 # 28: as SEX_VERSION 40 (health care workers named by a letter)
-AGE_VERSION = 28
+# 29: as SEX_VERSION 41 ("[Figure 1F]" no age 1; "Patient 2, the wife of patient 1, is 38 years old": 38)
+AGE_VERSION = 29
 
 # A label followed by a value: "Gender: Female", "Sex: M", "sesso: maschile", "Geschlecht: weiblich".
 _SEX_LABEL = compile(
@@ -176,10 +179,18 @@ AGE_SEX_SHORTHAND_SOURCE = (r"(?<![\d.,·])\b(?!(?:9[3-9]|1[01]\d)\s?F\b)(\d{1,3
 _AGE_SEX_SHORTHAND = gate(compile(AGE_SEX_SHORTHAND_SOURCE), r"\d")
 
 
+#: A figure's citation right before a number and a letter: "[Figure 1F]", "(Fig. 2M)", "(Figures 1E and 1F)",
+#: "Figure 1D-1F": the panel F of a figure, no woman's age ("1F" read as a 1-year-old woman).
+_FIGURE_CITED_BEFORE = re.compile(
+    r"\b(?:fig(?:ure)?s?|panels?)\.?\s*(?:S?\d{1,2}[A-Za-z]?\s*(?:,|and|&|-|–|to)?\s*)*$", re.IGNORECASE)
+
+
 @lru_cache(maxsize=4096)
 def _shorthands(text: str) -> tuple[re.Match[str], ...]:
-    """``_AGE_SEX_SHORTHAND``'s matches in ``text``, found once: the sex and the age read the same note."""
-    return tuple(_AGE_SEX_SHORTHAND.finditer(text))
+    """``_AGE_SEX_SHORTHAND``'s matches in ``text``, found once: the sex and the age read the same note; not a
+    figure's panel cited ("[Figure 1F]")."""
+    return tuple(m for m in _AGE_SEX_SHORTHAND.finditer(text)
+                 if not _FIGURE_CITED_BEFORE.search(text, max(0, m.start() - 40), m.start()))
 
 
 _IT_MALE_ARTICLE = compile(r"\b(?:il|del|al|dal)\s+paziente\b", re.IGNORECASE)

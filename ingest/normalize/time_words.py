@@ -87,7 +87,7 @@ ON_STAY = r"on(?=\s+(?:admission|hospitali[sz]ation)\b)"
 
 DAY_N = compile(
     rf"\b(?P<qual>(?:hospital|admission|illness|disease|symptom|post[-\u2010\u2011]?admission|post[-\u2010\u2011]?onset|post[-\u2010\u2011]?op(?:erative)?)\s+)?(?:day|giorno|d[ií]a|jour|Tag)\s*[-#+]?\s*(?P<n>\d{{1,3}})\b(?P<of>\s+(?:of|after|since|post|from|dall?[’']?|{ON_STAY})\s+(?:the\s+|his\s+|her\s+)?(?P<base>\w+(?:-19)?))?"
-    rf"|\b(?P<n2>\d{{1,3}})(?:st|nd|rd|th|°|º|ª|a|\.(?=\s*Tag\b))\s+(?:(?P<qual2>hospital|illness|disease)\s+)?(?:day|giorno|giornata|d[ií]a|Tag)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di|de|do|da|des|{ON_STAY})\s+(?:the\s+|his\s+|her\s+)?(?P<base2>\w+(?:-19)?))?",
+    rf"|\b(?P<n2>\d{{1,3}})(?:st|nd|rd|th|°|º|ª|a|\.(?=\s*Tag\b))\s+(?:(?P<qual2>hospital|illness|disease|post[-\u2010\u2011]?op(?:erative)?)\s+)?(?:day|giorno|giornata|d[ií]a|Tag)\b(?P<of2>\s+(?:of|after|since|from|dall?[’']?|di|de|do|da|des|{ON_STAY})\s+(?:the\s+|his\s+|her\s+)?(?P<base2>\w+(?:-19)?))?",
     re.IGNORECASE,
 )
 ADMISSION_BASE = compile(
