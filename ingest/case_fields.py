@@ -634,7 +634,8 @@ TIMELINE_VERSION = 159  # v2: "day N of admission", "hospital day N" are N days 
 #                      v159: the illness's span or day told at a visit outside the hospital (GP, clinic, outpatient
 #                           CT) and the admission "N days later"; "noticed" an onset; "fever of 5 days"; "before the
 #                           access to the ED"; "48 h after intubation"; hours of no whole day, "the second week of
-#                           March", "COVID-19 in mid-March": no day (timeline53)
+#                           March", "COVID-19 in mid-March": no day; the span at a dated moment in the pluperfect
+#                           ("tested positive on 9 November, when she had already had a cough for four days")
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

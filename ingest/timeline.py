@@ -202,8 +202,11 @@ _ONSET_CUES = compile_fast(
     # the illness's start as Spanish-speaking authors write it in English ("inició con fiebre"): "She initiated with
     # fever, headache and dry cough on June 2" (not "treatment was initiated with": a passive start is no onset)
     r"initiated\s+with|"
-    # the onset as the patient noticed it: "noticed loss of smell on 2 April", "first noticed a dry cough on 3 May"
-    r"noticed|"
+    # the onset as the patient noticed it: "noticed loss of smell on 2 April", "first noticed a dry cough on 3 May" (a
+    # symptom right after it; not "noticed she was drowsy": someone else's noticing, ``_NOTICED_CUES``)
+    r"noticed(?=\s+(?:(?:a|an|the|some|new|her|his|mild|dry|sudden|persistent)\s+){0,2}(?:loss\s+of\s+(?:smell|taste)|"
+    r"fevers?|cough|anosmia|ageusia|dyspn\w+|breathless\w*|shortness\s+of\s+breath|headache|myalgias?|sore\s+throat|"
+    r"chills|fatigue|malaise|diarr\w+|symptoms?)\b)|"
     # the history's turn from health to illness: "was well until the Saturday ..., when", "in his usual health until"
     r"(?:well|health)\s+until|"
     r"esordio|insorgenza|comparsa|iniziat[oa]|"
@@ -988,6 +991,14 @@ _ONSET_EARLIER_THAN_DATED = compile_fast(
     rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+(?:earlier|before))(?=[,.;)]|\s+(?:and|with)\b|\s*$)",
     re.IGNORECASE)
 
+#: The same told as the span the patient had at that moment, in the pluperfect: "tested positive on 9 November, when
+#: she had already had a cough for four days", "was seen at a clinic on 3 March, having had fever for 2 days".
+_SPAN_AT_DATED_MOMENT = compile_fast(
+    r"\b(?:(?:when|as)\s+(?:he|she|they|the\s+patient)\s+had\s+(?:already\s+)?(?:had|been\s+\w+ing)"
+    r"|having\s+(?:already\s+)?(?:had|been\s+\w+ing))\b[^.;]{0,50}?\b(?:for|since)\s+"
+    rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\b(?!\s+(?:later|after|before|ago|prior|earlier)\b)",
+    re.IGNORECASE)
+
 
 def onset_earlier_than_dated_moment(history: str, day_first: bool = False
                                     ) -> tuple[date, str, tuple[int, int]] | None:
@@ -995,9 +1006,10 @@ def onset_earlier_than_dated_moment(history: str, day_first: bool = False
     sentence dates before it (``_ONSET_EARLIER_THAN_DATED``): that date less the time. None when not told, when
     its sentence up to it tells of another person or an admission, when the sentence names no symptom, or when the
     words before it hold no date or several."""
-    if not has_any(history.lower(), ("earlier", "before", "previous")):
+    if not has_any(history.lower(), ("earlier", "before", "previous", "had had", "already had", "having had",
+                                     "had been")):
         return None
-    for m in _ONSET_EARLIER_THAN_DATED.finditer(history):
+    for m in chain(_ONSET_EARLIER_THAN_DATED.finditer(history), _SPAN_AT_DATED_MOMENT.finditer(history)):
         s_start, s_end = sentence_at(history, m.start())
         if (not SYMPTOM_WORDS.search(history, s_start, s_end) or about_other_person(history, s_start, m.end())
                 or _ADMISSION_CUES.search(history, s_start, m.start())):

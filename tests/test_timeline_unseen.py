@@ -659,3 +659,20 @@ def test_an_onset_in_hours_or_a_week_of_a_month_is_no_day(tmp_path: Path, histor
 def test_hours_of_whole_days_still_count(tmp_path: Path) -> None:
     assert _offsets(tmp_path, "A 45-year-old man with a 48-hour history of fever was admitted.",
                     "Chest X-ray on admission.") == ["2"]
+
+
+# --- fifth set's first run: the span the patient had at a dated moment ("when she had already had a cough for four
+# days"), in the pluperfect ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("She was seen at a clinic on 3 March, having had fever for 2 days, and was admitted on 6 March.", 5),
+    ("He tested positive on 2 April, when he had had a cough for 3 days. He was admitted on 7 April.", 8),
+])
+def test_a_span_at_a_dated_moment_dates_the_onset(history: str, days: int) -> None:
+    onset, admitted = history_dates(history, day_first=True)
+    assert (admitted[0] - onset[0]).days == days
+
+
+def test_a_span_at_the_dated_admission_is_onset_gap_s() -> None:
+    assert onset_earlier_than_dated_moment("He was admitted on 2 April, when he had had a cough for 3 days.",
+                                           day_first=True) is None
