@@ -636,6 +636,7 @@ TIMELINE_VERSION = 159  # v2: "day N of admission", "hospital day N" are N days 
 #                           access to the ED"; "48 h after intubation"; hours of no whole day, "the second week of
 #                           March", "COVID-19 in mid-March": no day; the span at a dated moment in the pluperfect
 #                           ("tested positive on 9 November, when she had already had a cough for four days")
+#                           "consults" on a day of the illness; "the 15th day of evolution" the illness's day
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

@@ -1117,9 +1117,22 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
     the fourth day of fever", "admitted on day 5 of symptoms"): the admission is that day. A sentence
     naming a film gives that film's day instead, and one about another person not this patient's."""
     if not (has_any(low, ("day", "giornata")) or _abbreviated_day_matches(history)) \
-            or not _ADMISSION_CUES.search(history):
+            or not (_ADMISSION_CUES.search(history) or _CONSULTS.search(history)):
         return None  # every note says "day"; a day told is the presentation's only in a sentence of the admission
-    return _day_of_illness_told(history, lambda sentence: _ADMISSION_CUES.search(sentence) is not None)
+    return _day_of_illness_told(history, lambda sentence: _ADMISSION_CUES.search(sentence) is not None
+                                or _consults_here(sentence))
+
+
+#: The patient's visit told by the Spanish and Portuguese "consulta" calqued: "who consults on the ninth day of fever",
+#: "consulted on day 5 of symptoms" (not "was consulted", a specialist's; not "consulted with cardiology").
+_CONSULTS = compile_fast(r"(?<!\bwas\s)(?<!\bwere\s)\b(?:consults|consulted|consulting)\b(?!\s+with\b)",
+                         re.IGNORECASE)
+
+
+def _consults_here(sentence: str) -> bool:
+    """A visit told as "consults" (``_CONSULTS``) that names no place outside the hospital (a general practitioner's,
+    a clinic's: ``_VISIT_OUTSIDE``, whose day is not the admission's)."""
+    return _CONSULTS.search(sentence) is not None and _VISIT_OUTSIDE.search(sentence) is None
 
 
 def _day_of_illness_told(history: str, arrival: Callable[[str], bool]) -> tuple[int, str] | None:

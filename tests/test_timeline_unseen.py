@@ -676,3 +676,23 @@ def test_a_span_at_a_dated_moment_dates_the_onset(history: str, days: int) -> No
 def test_a_span_at_the_dated_admission_is_onset_gap_s() -> None:
     assert onset_earlier_than_dated_moment("He was admitted on 2 April, when he had had a cough for 3 days.",
                                            day_first=True) is None
+
+
+# --- fifth set's first run: the visit told as "consults" (the Spanish "consulta") on a day of the illness; "the Nth
+# day of evolution" (the Spanish "día N de evolución") a day of the illness ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("Woman of 61 years who consulted on day 6 of cough and dyspnoea. She was hospitalised.", 6),
+    ("Patient of 70 years who consults for dyspnoea on the seventh day of fever and odynophagia.", 7),
+])
+def test_consults_on_a_day_of_the_illness(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+def test_consulted_at_the_general_practitioner_is_no_arrival() -> None:
+    assert onset_gap("She consulted her general practitioner on day 3 of fever.") is None
+
+
+def test_a_day_of_evolution_is_the_illness_s(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "Man of 48 years with fever and cough of 5 days of evolution, admitted for dyspnoea.",
+                    "Chest X-ray at admission.", "Chest CT on day 12 of evolution.") == ["5", "12"]

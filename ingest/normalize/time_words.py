@@ -101,8 +101,10 @@ ADMISSION_BASE = compile(
 )
 # The illness a "day N of ..." counts from: "day 5 of illness", "día 7 de enfermedad", and the Italian day of the
 # illness, "in XII giornata di malattia", "al 7° giorno di malattia" (not of the stay: "di ricovero"); the illness
-# by its name, "on the tenth day of COVID-19", "day 8 of COVID19"
+# by its name, "on the tenth day of COVID-19", "day 8 of COVID19"; the Spanish and Portuguese "día 15 de evolución"
+# and its calque ("on the 15th day of evolution")
 ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|covid(?:-?19)?|esordio|sintom\w*|inizio|"
+                     r"evolution|evoluci[oó]n|evolu[cç][aã]o|"
                      r"febbre|tosse|malattia|febre|fiebre|Fieber|s[ií]ntomas?|doen[cç]a|enfermedad|Krankheit|Erkrankung)$",
                      re.IGNORECASE)
 #: The illness's name as a day's base ("day 10 of COVID-19") and the word after it that makes the count another's:
