@@ -4559,11 +4559,19 @@ def _onset_in_hours_or_a_month_s_week(history: str) -> str | None:
         hours = m.groupdict().get("h") or m.groupdict().get("h2") or m.groupdict().get("h3")
         if hours is not None and (int(hours) < 24 or int(hours) % 24 == 0):
             continue
+        c_start = clause_at(history, m.start())[0]
+        if m.groupdict().get("h2") and not SYMPTOM_WORDS.search(history, c_start, m.start()):
+            continue  # "required high-flow oxygen for 36 hours": a treatment's hours, no symptom's span
+        if hours is None and (not _ONSET_CUES.search(history, c_start, m.start())
+                              or _ADMISSION_CUES.search(history, c_start, m.start())):
+            continue  # "admitted in the second week of March with fever": the admission's week, no onset's
         if SYMPTOM_WORDS.search(history, *sentence_at(history, m.start())) \
                 and not about_other_person(history, m.start(), m.end()):
             return m.group(0)
     m = _ILLNESS_IN_PART_OF_MONTH.search(history)
-    return m.group(0) if m is not None and not about_other_person(history, m.start(), m.end()) else None
+    if m is None or _ADMISSION_CUES.search(history, sentence_at(history, m.start())[0], m.end()):
+        return None  # "admitted and diagnosed with COVID-19 in early April": the admission's time
+    return m.group(0) if not about_other_person(history, m.start(), m.end()) else None
 
 
 #: A symptom's start told by a weekday: "fever since Sunday", "febbre da domenica", "dal lunedì"; or by the
