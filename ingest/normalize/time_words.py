@@ -294,7 +294,8 @@ _HISTORY = compile(
     # "duration" or "evolution" after it: "with cough and fever of 5 days was admitted", "dyspnoea of one week" (the
     # symptom's word must end right before "of": ``_unit_histories``)
     rf"|\bof\s+(?:about\s+|almost\s+|nearly\s+)?(?P<nof>{NUMBER_LIKE})\s+(?P<unitof>{UNIT})\b(?![’'-])"
-    r"(?!\s+(?:later|after|before|ago|back|prior|of|to|until|post|earlier|onwards|old|since|from|into)\b)",
+    r"(?!\s+(?:later|after|before|ago|back|prior|of|to|until|post|earlier|onwards|old|since|from|into|duration|"
+    r"history|course|evolution)\b)",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
