@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 169  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 170  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -667,6 +667,12 @@ TIMELINE_VERSION = 169  # v2: "day N of admission", "hospital day N" are N days 
 #                           no arrival (it undated the admission); a figure's lateral film telling no moment is the
 #                           exam of the PA/AP film right before it ("(a) Posteroanterior ... at presentation. (b)
 #                           Lateral ...": was blank)
+#                      v170: the illness's span or day told at a visit outside the hospital (GP, clinic, outpatient
+#                           CT) and the admission "N days later"; "noticed" an onset; "fever of 5 days"; "before the
+#                           access to the ED"; "48 h after intubation"; hours of no whole day, "the second week of
+#                           March", "COVID-19 in mid-March": no day; the span at a dated moment in the pluperfect
+#                           ("tested positive on 9 November, when she had already had a cough for four days")
+#                           "consults" on a day of the illness; "the 15th day of evolution" the illness's day
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

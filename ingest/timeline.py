@@ -202,6 +202,11 @@ _ONSET_CUES = compile_fast(
     # the illness's start as Spanish-speaking authors write it in English ("inició con fiebre"): "She initiated with
     # fever, headache and dry cough on June 2" (not "treatment was initiated with": a passive start is no onset)
     r"initiated\s+with|"
+    # the onset as the patient noticed it: "noticed loss of smell on 2 April", "first noticed a dry cough on 3 May" (a
+    # symptom right after it; not "noticed she was drowsy": someone else's noticing, ``_NOTICED_CUES``)
+    r"noticed(?=\s+(?:(?:a|an|the|some|new|her|his|mild|dry|sudden|persistent)\s+){0,2}(?:loss\s+of\s+(?:smell|taste)|"
+    r"fevers?|cough|anosmia|ageusia|dyspn\w+|breathless\w*|shortness\s+of\s+breath|headache|myalgias?|sore\s+throat|"
+    r"chills|fatigue|malaise|diarr\w+|symptoms?)\b)|"
     # the history's turn from health to illness: "was well until the Saturday ..., when", "in his usual health until"
     r"(?:well|health)\s+until|"
     r"esordio|insorgenza|comparsa|iniziat[oa]|"
@@ -350,7 +355,9 @@ _BEFORE_ADMISSION = compile_fast(
     # (the patient's own arrival told with a possessive, as Spanish "antes de su llegada" translates: "8 days before
     # his arrival to our hospital", "3 days prior to her admission")
     r"(?:the\s+|(?:his|her|their)\s+)?(?:admission|presentation|presenting|hospitali[sz]ation|ricovero|ingresso|"
-    r"accesso|arrivo|arrival|entry)",
+    r"accesso|arrivo|arrival|entry|"
+    # the Italian "accesso in PS" calqued: "eight days before the access to our emergency department"
+    r"access(?=\s+(?:to|in|at)\s+(?:the\s+|our\s+|a\s+)?(?:emergency|hospital|ED\b|ER\b|A&E|casualty)))",
     re.IGNORECASE,
 )
 # The admission told as a time after the onset: "Five days after the onset of fever she was admitted",
@@ -554,8 +561,11 @@ def onset_gap(history: str) -> tuple[int, str] | None:
         return (_transfer_after_onset(history, low) or _transferred_on_day_of_illness(history, low)
                 or _onset_after_exposure(history, low) or _introduced_on_day_of_illness(history)
                 or _undated_weekday_gap(history, low) or _admitted_later_than_onset(history, low)
-                or _onset_the_day_before_admission(history, low))
+                or _onset_the_day_before_admission(history, low) or _visit_day_then_admission(history, low))
     amount, m = found
+    later = _admitted_after_visit(history, m.start()) if "later" in low else None
+    if later is not None:  # the span told at a visit before the hospital's, the admission days after it
+        return amount + later[0], f"{m.group(0)}{EVIDENCE_JOIN}{later[1]}"
     return amount, m.group(0)
 
 
@@ -763,6 +773,59 @@ def _admitted_later_than_onset(history: str, low: str) -> tuple[int, str] | None
     return None
 
 
+
+# A visit before the hospital's (the general practitioner's, a clinic's, an outpatient scan) and the admission told
+# some days after it: "with fever since 3 days consulted his general practitioner ... he was admitted two days later",
+# "with a 3-day history of cough was seen in a respiratory clinic ... Five days later he was admitted", "Outpatient CT
+# on day 4 of symptoms. Admitted 3 days later": the illness's span or day is the visit's, the admission's that many
+# days more.
+_VISIT_OUTSIDE = compile_fast(
+    r"\b(?:general\s+practitioner|family\s+(?:doctor|physician)|GP|primary[- ]care|out-?patient|"
+    r"(?:respiratory|fever|walk-in|private|local|community|ambulatory)\s+clinic|health\s+cent(?:er|re)|"
+    r"urgent\s+care)\b", re.IGNORECASE)
+_ADMITTED_DAYS_LATER = compile_fast(
+    rf"\b(?:admitted|hospitali[sz]ed|referred)\b[^.;,]{{0,60}}?\b(?P<n>a\s+few|{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+"
+    rf"later\b|\b(?P<n2>a\s+few|{NUMBER_LIKE})\s+(?P<unit2>{UNIT})\s+later\s*,?\s+"
+    r"(?:(?:he|she|the\s+patient|they)\s+)?(?:was\s+|were\s+)?(?:(?:then|finally|eventually)\s+)?"
+    r"(?:admitted|hospitali[sz]ed|referred)\b", re.IGNORECASE)
+
+
+def _admitted_after_visit(history: str, at: int) -> tuple[int, str] | None:
+    """(days from a visit outside the hospital to the admission, evidence) when the sentence at ``at`` tells the
+    visit (``_VISIT_OUTSIDE``, no admission of its own before it) and the admission follows "N days later" in that
+    sentence or the next one (not a move to the intensive care unit, not another person's)."""
+    s_start, s_end = sentence_at(history, at)
+    visit = _VISIT_OUTSIDE.search(history, s_start, s_end)
+    if visit is None or _ADMISSION_CUES.search(history, s_start, visit.start()):
+        return None
+    end = sentence_at(history, s_end + 1)[1] if s_end < len(history) else s_end
+    later = _ADMITTED_DAYS_LATER.search(history, visit.end(), end)
+    if later is None or _CARE_UNIT.search(history, later.start(), sentence_at(history, later.start())[1]) \
+            or _ADMISSION_CUES.search(history, visit.end(), later.start()) \
+            or about_other_person(history, later.start(), later.end()):
+        return None
+    n, unit = (later.group("n"), later.group("unit")) if later.group("n") else (later.group("n2"),
+                                                                                later.group("unit2"))
+    amount = amount_in_days(n, unit) if is_amount(n) else None
+    return None if amount is None else (amount, later.group(0))
+
+
+def _visit_day_then_admission(history: str, low: str) -> tuple[int, str] | None:
+    """``onset_gap``'s last resort: a visit outside the hospital told on a day of the illness ("Outpatient CT on day 4
+    of symptoms. Admitted 3 days later with hypoxia": 7), the admission some days after it
+    (``_admitted_after_visit``)."""
+    if "later" not in low or not has_any(low, ("day", "giornata")):
+        return None
+    for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts)):
+        for m in matches(history):
+            n, qual, connector, base = parts(m)
+            moment = _day_moment(n, qual, connector.strip(), base, m.group(0), "history")
+            later = _admitted_after_visit(history, m.start()) if moment is not None \
+                and moment.kind == SINCE_ONSET and not about_other_person(history, m.start(), m.end()) else None
+            if later is not None:
+                return n + later[0], f"{m.group(0)}{EVIDENCE_JOIN}{later[1]}"
+    return None
+
 # The onset told as a time after a dated exposure (a cluster's healthcare workers, a household, a gathering):
 # "worked her last shift with the index patient on 3 March. Symptoms began 4 days after the last shift",
 # "his last contact with the patient on 4 March. He became symptomatic 6 days after this exposure".
@@ -940,6 +1003,14 @@ _ONSET_EARLIER_THAN_DATED = compile_fast(
     rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\s+(?:earlier|before))(?=[,.;)]|\s+(?:and|with)\b|\s*$)",
     re.IGNORECASE)
 
+#: The same told as the span the patient had at that moment, in the pluperfect: "tested positive on 9 November, when
+#: she had already had a cough for four days", "was seen at a clinic on 3 March, having had fever for 2 days".
+_SPAN_AT_DATED_MOMENT = compile_fast(
+    r"\b(?:(?:when|as)\s+(?:he|she|they|the\s+patient)\s+had\s+(?:already\s+)?(?:had|been\s+\w+ing)"
+    r"|having\s+(?:already\s+)?(?:had|been\s+\w+ing))\b[^.;]{0,50}?\b(?:for|since)\s+"
+    rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\b(?!\s+(?:later|after|before|ago|prior|earlier)\b)",
+    re.IGNORECASE)
+
 
 def onset_earlier_than_dated_moment(history: str, day_first: bool = False
                                     ) -> tuple[date, str, tuple[int, int]] | None:
@@ -947,9 +1018,10 @@ def onset_earlier_than_dated_moment(history: str, day_first: bool = False
     sentence dates before it (``_ONSET_EARLIER_THAN_DATED``): that date less the time. None when not told, when
     its sentence up to it tells of another person or an admission, when the sentence names no symptom, or when the
     words before it hold no date or several."""
-    if not has_any(history.lower(), ("earlier", "before", "previous")):
+    if not has_any(history.lower(), ("earlier", "before", "previous", "had had", "already had", "having had",
+                                     "had been")):
         return None
-    for m in _ONSET_EARLIER_THAN_DATED.finditer(history):
+    for m in chain(_ONSET_EARLIER_THAN_DATED.finditer(history), _SPAN_AT_DATED_MOMENT.finditer(history)):
         s_start, s_end = sentence_at(history, m.start())
         if (not SYMPTOM_WORDS.search(history, s_start, s_end) or about_other_person(history, s_start, m.end())
                 or _ADMISSION_CUES.search(history, s_start, m.start())):
@@ -1057,9 +1129,22 @@ def _presented_on_day_of_illness(history: str, low: str) -> tuple[int, str] | No
     the fourth day of fever", "admitted on day 5 of symptoms"): the admission is that day. A sentence
     naming a film gives that film's day instead, and one about another person not this patient's."""
     if not (has_any(low, ("day", "giornata")) or _abbreviated_day_matches(history)) \
-            or not _ADMISSION_CUES.search(history):
+            or not (_ADMISSION_CUES.search(history) or _CONSULTS.search(history)):
         return None  # every note says "day"; a day told is the presentation's only in a sentence of the admission
-    return _day_of_illness_told(history, lambda sentence: _ADMISSION_CUES.search(sentence) is not None)
+    return _day_of_illness_told(history, lambda sentence: _ADMISSION_CUES.search(sentence) is not None
+                                or _consults_here(sentence))
+
+
+#: The patient's visit told by the Spanish and Portuguese "consulta" calqued: "who consults on the ninth day of fever",
+#: "consulted on day 5 of symptoms" (not "was consulted", a specialist's; not "consulted with cardiology").
+_CONSULTS = compile_fast(r"(?<!\bwas\s)(?<!\bwere\s)\b(?:consults|consulted|consulting)\b(?!\s+with\b)",
+                         re.IGNORECASE)
+
+
+def _consults_here(sentence: str) -> bool:
+    """A visit told as "consults" (``_CONSULTS``) that names no place outside the hospital (a general practitioner's,
+    a clinic's: ``_VISIT_OUTSIDE``, whose day is not the admission's)."""
+    return _CONSULTS.search(sentence) is not None and _VISIT_OUTSIDE.search(sentence) is None
 
 
 def _day_of_illness_told(history: str, arrival: Callable[[str], bool]) -> tuple[int, str] | None:
@@ -2116,8 +2201,10 @@ def _soon_after(text: str, low: str, in_history, where: str) -> list[tuple[int, 
     return found
 
 
-#: The death an hours' interval counts from: "4 hours after death", "6 h after his death".
-_AFTER_DEATH = compile_fast(r"(?<=after)\s+(?:the\s+|his\s+|her\s+)?death\b", re.IGNORECASE)
+#: The death an hours' interval counts from: "4 hours after death", "6 h after his death"; and the intubation or
+#: extubation ("48 h after intubation", "24 hours after extubation"), placed on the day the history gives it.
+_AFTER_DEATH = compile_fast(r"(?<=after)\s+(?:the\s+|his\s+|her\s+)?(?:death|(?:re-?)?intubation|extubation)\b",
+                            re.IGNORECASE)
 
 
 #: The unit's admission named after an interval's "after": "after ICU admission", "after the transfer to the
@@ -4508,7 +4595,49 @@ def onset_told_not_a_day(history: str) -> str | None:
         s_start, s_end = sentence_at(history, m.start())
         if SYMPTOM_WORDS.search(history, s_start, s_end) and not about_other_person(history, m.start(), m.end()):
             return m.group(0)  # "developed fever 3 days before a positive swab": the swab's day is not told
-    return None
+    return _onset_in_hours_or_a_month_s_week(history)
+
+
+#: A symptom's span in hours that make no whole day ("36-hour history of fever", "fever for 30 hours", "60 hours of
+#: cough": day 1 or 2, not told; whole days and under a day are ``time_words``' hours histories), or the onset placed
+#: in a week of a month by its rank ("developed fever in the second week of March"): an onset told, no one day.
+_HOURS_NOT_A_DAY = compile_fast(
+    r"\b(?P<h>\d{1,3})[- ]hours?[’']?[- ](?:history|duration)\b"
+    r"|\b(?:for|over|since)\s+(?:the\s+(?:last|past|previous|preceding)\s+|about\s+)?(?P<h2>\d{1,3})\s*(?:hours?|hrs?)\b"
+    r"(?!\s+(?:later|after|before|ago|prior)\b)"
+    r"|\b(?P<h3>\d{1,3})[- ](?:hours?|hrs?)\s+of\s+", re.IGNORECASE)
+_WEEK_OF_MONTH = compile_fast(
+    r"\b(?:in|during)\s+the\s+(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+week\s+of\s+"
+    rf"(?:{MONTH_NAMES})\b", re.IGNORECASE)
+#: The illness itself named as the patient's in a part of a month ("was treated at home for COVID-19 in mid-March",
+#: "had COVID-19 pneumonia in early April"): its onset told, no day (as ``_ONSET_NOT_A_DAY``'s symptoms).
+_ILLNESS_IN_PART_OF_MONTH = compile_fast(
+    r"\b(?:treated|diagnosed|had|ill|infected|recovered)\b[^.;]{0,40}?\b(?:COVID(?:-19)?|SARS-CoV-2)\b[^.;]{0,30}?"
+    r"\b(?:in|since|from)\s+(?:the\s+)?(?:mid|early|late|(?:middle|beginning|start|end)\s+of)[- ]?"
+    rf"(?:{MONTH_NAMES})\b", re.IGNORECASE)
+
+
+def _onset_in_hours_or_a_month_s_week(history: str) -> str | None:
+    """``onset_told_not_a_day``'s other words: a span in hours of no whole day or an onset in a month's week by its
+    rank (``_HOURS_NOT_A_DAY``, ``_WEEK_OF_MONTH``), a symptom in its sentence, about the patient; the patient's
+    illness named in a part of a month (``_ILLNESS_IN_PART_OF_MONTH``)."""
+    for m in chain(_HOURS_NOT_A_DAY.finditer(history), _WEEK_OF_MONTH.finditer(history)):
+        hours = m.groupdict().get("h") or m.groupdict().get("h2") or m.groupdict().get("h3")
+        if hours is not None and (int(hours) < 24 or int(hours) % 24 == 0):
+            continue
+        c_start = clause_at(history, m.start())[0]
+        if m.groupdict().get("h2") and not SYMPTOM_WORDS.search(history, c_start, m.start()):
+            continue  # "required high-flow oxygen for 36 hours": a treatment's hours, no symptom's span
+        if hours is None and (not _ONSET_CUES.search(history, c_start, m.start())
+                              or _ADMISSION_CUES.search(history, c_start, m.start())):
+            continue  # "admitted in the second week of March with fever": the admission's week, no onset's
+        if SYMPTOM_WORDS.search(history, *sentence_at(history, m.start())) \
+                and not about_other_person(history, m.start(), m.end()):
+            return m.group(0)
+    m = _ILLNESS_IN_PART_OF_MONTH.search(history)
+    if m is None or _ADMISSION_CUES.search(history, sentence_at(history, m.start())[0], m.end()):
+        return None  # "admitted and diagnosed with COVID-19 in early April": the admission's time
+    return m.group(0) if not about_other_person(history, m.start(), m.end()) else None
 
 
 #: A symptom's start told by a weekday: "fever since Sunday", "febbre da domenica", "dal lunedì"; or by the

@@ -694,3 +694,135 @@ def test_onset_before_an_undated_test_gives_the_admission_no_day(tmp_path: Path,
 ])
 def test_onset_on_the_admissions_count_or_with_no_day_keeps_the_base(tmp_path: Path, history: str, day: str) -> None:
     assert _offsets(tmp_path, history, "Chest CT 3 days after admission.") == [day]
+
+
+# === the fifth set (cases5.json, --set 5) ===
+
+def test_the_fifth_set_has_no_more_wrong_offsets_than_after_its_fix(tmp_path: Path) -> None:
+    rows = score(tmp_path, "5")
+    assert sum(1 for r in rows if r[2] == "wrong") <= 3
+    assert sum(1 for r in rows if r[2] == "right") >= 66
+
+
+# --- fifth set's first run: the illness's span told at a visit outside the hospital, the admission days after it ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("A 60-year-old woman with a cough for 4 days saw her general practitioner. She was admitted three days later "
+     "with fever and dyspnoea.", 7),
+    ("He had had fever for 2 days when he was seen at an urgent care centre; two days later he was hospitalised.", 4),
+    ("Outpatient chest radiograph on day 5 of illness. Hospitalised two days later for hypoxaemia.", 7),
+])
+def test_the_span_at_a_visit_outside_then_the_admission_days_later(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+def test_a_later_time_after_the_admission_itself_is_not_added() -> None:
+    # (the admission told in the visit's sentence, the days after it a moment of the stay)
+    assert onset_gap("With fever for 3 days she saw her GP and was admitted to the ward, two days later she was "
+                     "intubated.")[0] == 3
+
+
+# --- fifth set's first run: the onset as the patient noticed it, dated ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("She first noticed a dry cough on 3 May and was admitted on 8 May.", 5),
+    ("He noticed anosmia on 12 October; fever and cough followed. He was hospitalised on 18 October.", 6),
+])
+def test_noticed_dates_the_onset(history: str, days: int) -> None:
+    onset, admitted = history_dates(history)
+    assert (admitted[0] - onset[0]).days == days
+
+
+# --- fifth set's first run: "fever of 5 days" (the Romance "fiebre de 5 días") is the illness's span ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("A 64-year-old man with dyspnoea of 6 days was admitted.", 6),
+    ("Fever (39 °C) of 3 days and dry cough. Admitted for hypoxaemia.", 3),
+    ("Woman with cough and myalgia of one week, admitted for dyspnoea.", 7),
+])
+def test_a_symptom_of_n_days_is_its_span(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+@pytest.mark.parametrize("history", [
+    "He was admitted after a stay of 10 days in a nursing home.",
+    "She was treated with a course of 5 days of amoxicillin and admitted for dyspnoea.",
+])
+def test_a_stay_or_a_course_of_n_days_is_no_span(history: str) -> None:
+    assert onset_gap(history) is None
+
+
+# --- fifth set's first run: the arrival told as "the access to the emergency department" (the Italian "accesso") ---
+
+def test_days_before_the_access_to_the_emergency_department() -> None:
+    assert onset_gap("Fever and cough began 6 days before the access to the emergency department.")[0] == 6
+
+
+# --- fifth set's first run: hours after the intubation count from the intubation's day ---
+
+def test_hours_after_intubation(tmp_path: Path) -> None:
+    history = "Admitted with a 7-day history of fever and cough. He was intubated on day 2 of admission."
+    assert _offsets(tmp_path, history, "Chest X-ray 24 hours after intubation.",
+                    "Chest X-ray 36 hours after intubation.") == ["10", None]
+
+
+# --- fifth set's first run: an onset told without one day is no day 0 at the admission ---
+
+@pytest.mark.parametrize("history", [
+    "A 45-year-old man with a 30-hour history of fever and myalgia was admitted.",
+    "She developed cough and fever during the first week of April and was admitted on 9 April.",
+    "Had COVID-19 in early December, now presents with exertional dyspnoea.",
+])
+def test_an_onset_in_hours_or_a_week_of_a_month_is_no_day(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray on admission.") == [None]
+
+
+def test_hours_of_whole_days_still_count(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "A 45-year-old man with a 48-hour history of fever was admitted.",
+                    "Chest X-ray on admission.") == ["2"]
+
+
+# --- fifth set's first run: the span the patient had at a dated moment ("when she had already had a cough for four
+# days"), in the pluperfect ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("She was seen at a clinic on 3 March, having had fever for 2 days, and was admitted on 6 March.", 5),
+    ("He tested positive on 2 April, when he had had a cough for 3 days. He was admitted on 7 April.", 8),
+])
+def test_a_span_at_a_dated_moment_dates_the_onset(history: str, days: int) -> None:
+    onset, admitted = history_dates(history, day_first=True)
+    assert (admitted[0] - onset[0]).days == days
+
+
+def test_a_span_at_the_dated_admission_is_onset_gap_s() -> None:
+    assert onset_earlier_than_dated_moment("He was admitted on 2 April, when he had had a cough for 3 days.",
+                                           day_first=True) is None
+
+
+# --- fifth set's first run: the visit told as "consults" (the Spanish "consulta") on a day of the illness; "the Nth
+# day of evolution" (the Spanish "día N de evolución") a day of the illness ---
+
+@pytest.mark.parametrize(("history", "days"), [
+    ("Woman of 61 years who consulted on day 6 of cough and dyspnoea. She was hospitalised.", 6),
+    ("Patient of 70 years who consults for dyspnoea on the seventh day of fever and odynophagia.", 7),
+])
+def test_consults_on_a_day_of_the_illness(history: str, days: int) -> None:
+    assert onset_gap(history)[0] == days
+
+
+def test_consulted_at_the_general_practitioner_is_no_arrival() -> None:
+    assert onset_gap("She consulted her general practitioner on day 3 of fever.") is None
+
+
+def test_a_day_of_evolution_is_the_illness_s(tmp_path: Path) -> None:
+    assert _offsets(tmp_path, "Man of 48 years with fever and cough of 5 days of evolution, admitted for dyspnoea.",
+                    "Chest X-ray at admission.", "Chest CT on day 12 of evolution.") == ["5", "12"]
+
+
+@pytest.mark.parametrize("history", [
+    "Admitted with fever and cough; she required high-flow oxygen for 36 hours.",
+    "He was admitted in the second week of March with fever and cough.",
+    "She was admitted to our hospital and diagnosed with COVID-19 in early April.",
+])
+def test_the_admission_s_time_or_a_treatment_s_hours_keep_the_admission(tmp_path: Path, history: str) -> None:
+    assert _offsets(tmp_path, history, "Chest X-ray on admission.") == ["0"]

@@ -20,7 +20,7 @@ from tests.crawled_rows import image_key, records, staged_rows
 
 HERE = Path(__file__).parent / "fixtures" / "timeline_unseen"
 FIRST_CASE = 20001
-SETS = {"1": "cases.json", "2": "cases2.json", "3": "cases3.json", "4": "cases4.json"}
+SETS = {"1": "cases.json", "2": "cases2.json", "3": "cases3.json", "4": "cases4.json", "5": "cases5.json"}
 FIRST_STUDY = 7_700_000
 
 _PAGE = """<!DOCTYPE html>

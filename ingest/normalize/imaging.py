@@ -236,7 +236,8 @@ FINDING_VERSION = 25  # v23: a Eurorad patient's own normal film told "four mont
 # v43: as TIMELINE 152 (a blank with a reason beside an unplaced film)
 # v44: as TIMELINE 153 (a film at the ICU admission of a later move on an untold day: blank)
 # v45: as TIMELINE 154 ("re-admitted" no second admission date)
-OFFSET_VERSION = 45
+# v46: as TIMELINE 159 ("fever of 5 days" a symptom's span, "day 15 of evolution" the illness's day: ``time_words``)
+OFFSET_VERSION = 46
 
 # --- View ----------------------------------------------------------------------------------------
 

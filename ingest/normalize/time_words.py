@@ -101,8 +101,10 @@ ADMISSION_BASE = compile(
 )
 # The illness a "day N of ..." counts from: "day 5 of illness", "día 7 de enfermedad", and the Italian day of the
 # illness, "in XII giornata di malattia", "al 7° giorno di malattia" (not of the stay: "di ricovero"); the illness
-# by its name, "on the tenth day of COVID-19", "day 8 of COVID19"
+# by its name, "on the tenth day of COVID-19", "day 8 of COVID19"; the Spanish and Portuguese "día 15 de evolución"
+# and its calque ("on the 15th day of evolution")
 ONSET_BASE = compile(r"^(?:onset|symptom\w*|illness|disease|fever|cough|covid(?:-?19)?|esordio|sintom\w*|inizio|"
+                     r"evolution|evoluci[oó]n|evolu[cç][aã]o|"
                      r"febbre|tosse|malattia|febre|fiebre|Fieber|s[ií]ntomas?|doen[cç]a|enfermedad|Krankheit|Erkrankung)$",
                      re.IGNORECASE)
 #: The illness's name as a day's base ("day 10 of COVID-19") and the word after it that makes the count another's:
@@ -295,7 +297,13 @@ _HISTORY = compile(
     # the same with the presentation the time counts back from left unsaid, the clause ending there: "with fever,
     # cough and myalgia from three days before." (a symptom must open the item: ``_unit_histories``)
     rf"|\bfrom\s+(?:about\s+|almost\s+|nearly\s+)?(?P<n24>{NUMBER_LIKE})\s+(?P<unit24>{UNIT})\s+(?:before|earlier)"
-    r"(?=\s*[.,;)])",
+    r"(?=\s*[.,;)])"
+    # the Spanish, Portuguese and Italian "fiebre de 5 días", "tosse di 4 giorni" calqued right after its symptom, no
+    # "duration" or "evolution" after it: "with cough and fever of 5 days was admitted", "dyspnoea of one week" (the
+    # symptom's word must end right before "of": ``_unit_histories``)
+    rf"|\bof\s+(?:about\s+|almost\s+|nearly\s+)?(?P<nof>{NUMBER_LIKE})\s+(?P<unitof>{UNIT})\b(?![’'-])"
+    r"(?!\s+(?:later|after|before|ago|back|prior|of|to|until|post|earlier|onwards|old|since|from|into|duration|"
+    r"history|course|evolution)\b)",
     re.IGNORECASE,
 )
 #: The symptom an onset of ``_HISTORY``'s "began N days earlier" belongs to, before it in its sentence:
@@ -623,12 +631,22 @@ _RANGE_OPENING = compile(
     re.IGNORECASE)
 
 
+#: A symptom's word ending right before a position (a temperature in brackets between: "fever (39 °C) of 5 days").
+_SYMPTOM_ENDS = compile(r"(?:" + _ONSET_SYMPTOM.pattern + r")(?:\s*\([^()]{1,20}\))?\s*\Z", re.IGNORECASE)
+_SYMPTOM_ENDS_CHARS = 60
+
+
+def _symptom_right_before(text: str, at: int) -> bool:
+    """Whether a symptom's word ends right before ``at`` ("cough and fever| of 5 days"), a bracket between."""
+    return _SYMPTOM_ENDS.search(text[max(0, at - _SYMPTOM_ENDS_CHARS):at]) is not None
+
+
 def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
     if not has_any(text_context(text).lower, UNIT_KEYS):
         return
     for m in finditer_near(_HISTORY, text, UNIT_RE, 70, 90):
         for i in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
-                  "18", "19", "20", "21", "22", "23", "24"):
+                  "18", "19", "20", "21", "22", "23", "24", "of"):
             n = "one" if i == "10" and m.group("unit10") else m.group("n" + i) if i != "10" else None
             if n:
                 if i in ("11", "12", "14") and not _ONSET_SYMPTOM.search(text, sentence_at(text, m.start())[0],
@@ -645,6 +663,8 @@ def _unit_histories(text: str) -> Iterator[tuple[int, re.Match[str]]]:
                     break  # "started 3 days ago with a fall": no onset of the illness
                 if i == "23" and not _ONSET_SYMPTOM.search(text, _item_start(text, m.start()), m.start()):
                     break
+                if i == "of" and not _symptom_right_before(text, m.start()):
+                    break  # "a stay of 10 days", "a course of 5 days": no span of a symptom
                 if i == "18" and not _ONSET_SYMPTOM.search(text, m.end(), sentence_at(text, m.start())[1]):
                     break  # "well until 2 weeks ago, when she fell": no onset of the illness
                 if i == "10" and m.group("within10") and not _ONSET_SYMPTOM.search(
