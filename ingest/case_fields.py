@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 158  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 159  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -631,6 +631,8 @@ TIMELINE_VERSION = 158  # v2: "day N of admission", "hospital day N" are N days 
 #                           (HD) 1") makes the admission day 1 (was the default, hospital day N = N days after it)
 #                      v158: a bare "day N" after an extracorporeal support's name ("CT, ECMO day 10") is N days
 #                           after the support's start the history tells (was a bare label: blank)
+#                      v159: of several symptoms told "since N days before admission", the onset is the longest
+#                           span's (was the first told: "dyspnoea since 2 days ..., fever since 7 days ..." gave 2)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
