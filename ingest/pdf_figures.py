@@ -227,6 +227,10 @@ def _caption_text(lines: list[_Line], start: _Line, next_lines: list[_Line] | No
             if abs(nl.size - start.size) > 0.3 or (
                     previous is not None and nl.top - previous.bottom > 1.2 * start.size):
                 break
+            if _is_caption(nl):
+                # Another figure's legend heads the next column or page: a legend without a final full stop
+                # at a column's foot ends there ("Figure 1. ... lung fields" | "Figure 2. CT ...").
+                break
             text.append(nl.text)
             previous = nl
             continued = True

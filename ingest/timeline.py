@@ -530,11 +530,13 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     low = text_context(history).lower
     befores = (finditer_near(_BEFORE_ADMISSION, history, UNIT_RE, 20, 60)
                if has_any(low, ("before", "prior", "prima")) else ())
-    for m in befores:
-        amount = amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None
-        if amount is not None and not about_other_person(history, m.start(), m.end()) \
-                and not _trip_before_admission(history, m):
-            return amount, m.group(0)
+    spans = [(amount, m) for m in befores
+             if (amount := amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None)
+             is not None and not about_other_person(history, m.start(), m.end())
+             and not _trip_before_admission(history, m)]
+    if spans:
+        amount, m = _earliest_symptom_before_admission(history, spans)
+        return amount, m.group(0)
     for m in (chain(_AFTER_ONSET.finditer(history), _AFTER_SPAN_FROM_ONSET.finditer(history))
               if has_any(low, ("onset", "esordio", "inizio", "comparsa")) else ()):
         s_start, s_end = sentence_at(history, m.start())
@@ -567,6 +569,22 @@ def onset_gap(history: str) -> tuple[int, str] | None:
     if later is not None:  # the span told at a visit before the hospital's, the admission days after it
         return amount + later[0], f"{m.group(0)}{EVIDENCE_JOIN}{later[1]}"
     return amount, m.group(0)
+
+
+def _earliest_symptom_before_admission(history: str,
+                                       spans: list[tuple[int, re.Match[str]]]) -> tuple[int, re.Match[str]]:
+    """Of the history's times before the admission (``_BEFORE_ADMISSION``), the onset's: the first told, or, when it
+    and later ones each name a symptom in their clause, the longest of those ("chief complaint of shortness of breath
+    since 2 days before admission. The patient also complained of fever since 7 days before admission": the fever's
+    7, the illness began with its earliest symptom, as ``_illness_history`` takes the longest span)."""
+    def symptom_told(m: re.Match[str]) -> bool:
+        c_start, c_end = clause_at(history, m.start())
+        return SYMPTOM_WORDS.search(history, c_start, c_end) is not None
+
+    first = spans[0]
+    if len(spans) == 1 or not symptom_told(first[1]):
+        return first
+    return max((span for span in spans if symptom_told(span[1])), key=lambda span: span[0])
 
 
 #: The onset told as the day, evening or night before the admission ("a fever that started the evening before
