@@ -473,6 +473,20 @@ def _same_modality(caption: str, paragraph: str) -> bool:
     return not kinds[0] or not kinds[1] or set(kinds[0]) <= set(kinds[1])
 
 
+# The figure number a caption opens with: "Fig. 2 – TC torace 10/03", "Figura 3: RX torace".
+_CAPTION_FIGURE = re.compile(r"^\s*Fig(?:ura|\.)?\s*(\d{1,2})(?![\d/.,])", re.I)
+
+
+def _cites_other_figures_only(caption: str, paragraph: str) -> bool:
+    """True when the caption opens with its figure's number and the paragraph cites figures, none of them that one
+    ("Fig. 2 – TC torace 10/03" under the last paragraph "... RX torace in PA (Fig. 3). Il giorno seguente si esegue
+    TC di controllo (Fig. 4).", the uploads all after the text): the paragraph tells other figures' exams, not this
+    one's (its CT's "il giorno seguente" is Fig. 4's moment)."""
+    own = _CAPTION_FIGURE.match(caption)
+    cited = _cited_numbers(paragraph)
+    return bool(own and cited and int(own.group(1)) not in cited)
+
+
 def _own_exam_sentences(caption: str, paragraph: str) -> str:
     """The sentences of ``paragraph`` telling the one exam ``caption`` names, when the paragraph tells two exams in
     sentences of their own, each with its moment ("Moglie: in PS RX torace in due proiezioni, negativa. Dopo 48 ore
@@ -592,7 +606,8 @@ def _image_record(img: object, url: str, last_imaging_text: str, position: int,
         extra["original_guess"] = _WP_SIZE_SUFFIX.sub("", src)
     if not caption and last_imaging_text:
         extra["caption_from"] = "preceding paragraph"
-    elif caption and last_imaging_text and _same_modality(caption, last_imaging_text):
+    elif caption and last_imaging_text and _same_modality(caption, last_imaging_text) \
+            and not _cites_other_figures_only(caption, last_imaging_text):
         # a block-editor figure's short caption ("TC, scansione assiale") under the paragraph telling
         # its exam ("TC del torace eseguita dopo 48 ore: ..."): the paragraph tells the exam's moment
         extra["paragraph"] = _own_exam_sentences(caption, last_imaging_text)

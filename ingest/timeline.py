@@ -2443,6 +2443,10 @@ _HD_N = compile_fast(r"\bHD\s*#?\s*(\d{1,3})\b")
 # symptoms") is ``_ABBREVIATED_DAY``'s, the day of that base.
 _D_N = compile_fast(r"(?:\b(?:[Oo]n|[Aa]t|[Ff]rom|[Bb]y|[Uu]ntil|[Ss]ince)\s+|^\s*(?=[DJ]\d{1,3}\s*[,:]))"
                     r"[DJ](\d{1,3})\b(?!\s+(?:of|after|since|from)\s)")
+# The French clinicians' "J14" as one item of a legend's list, between commas or before its colon ("Bedside chest
+# X-ray, patient in supine position, J14: diffuse ...", "Radiographie thoracique, J7, de face"): the same count as
+# "at J14" (a J run into its number names no vitamin nor receptor, as a "D3" after a comma may).
+_J_N_LISTED = compile_fast(r"(?<=,\s)J(\d{1,3})\b(?=\s*[,:;])")
 # The clinicians' day "D10" / "J10" followed by what it counts from, as a "day 10 of ..." (``DAY_N``): "presented at
 # D10 of symptoms", "a CT at admission (J7 of the symptoms)". A capital letter run into its number and a connector:
 # not "vitamin D3 of the diet" nor "Segment D4 of the spine" (a base no count of the axis holds: no day at all).
@@ -2456,8 +2460,9 @@ def _may_hold_day_letter(text: str) -> bool:
 
 
 def _has_d_n(text: str) -> bool:
-    """Whether ``text`` holds a clinicians' day label ("on D5", "at J10"): ``_D_N``'s, behind a cheap test."""
-    return _may_hold_day_letter(text) and _D_N.search(text) is not None
+    """Whether ``text`` holds a clinicians' day label ("on D5", "at J10", ", J14:"): ``_D_N``'s or ``_J_N_LISTED``'s,
+    behind a cheap test."""
+    return _may_hold_day_letter(text) and (_D_N.search(text) is not None or _J_N_LISTED.search(text) is not None)
 
 
 def _abbreviated_day_matches(text: str) -> tuple[re.Match[str], ...]:
@@ -2644,6 +2649,8 @@ def _moments_read(text: str) -> tuple[tuple[int, Moment], ...]:
     for m in (_HD_N.finditer(text) if "hd" in text_context(text).words else ()):
         moments.append((m.start(), Moment(HOSPITAL_DAY, int(m.group(1)), m.group(0), where)))
     for m in (_D_N.finditer(text) if _may_hold_day_letter(text) else ()):
+        moments.append((m.start(), Moment(LABEL, int(m.group(1)), m.group(0), where)))
+    for m in (_J_N_LISTED.finditer(text) if "J" in text else ()):
         moments.append((m.start(), Moment(LABEL, int(m.group(1)), m.group(0), where)))
     for m in _abbreviated_day_matches(text):
         # of a base the axis holds only: "D4 of the spine" is a vertebra, no day of another count

@@ -351,6 +351,10 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # case with no age, as unseen58's; the blind rows: 58) and its study titled "6 months" (a bare duration: from the
     # admission or the "1 month follow-up" before it, not said); SIRM caso 149's fourth upload, a coronal
     # reconstruction no text tells (Axial, as a SIRM CT whose plane is not said)
+    # unseen63 (open, see its README): Radiopaedia 73918's two X-ray studies and 79263's admission radiograph (the
+    # batch's stacks print a projection "PA" the real site does not; no text names the view: blank), 79263's CT
+    # whose moment only its quiz question tells ("Q: The CT was performed 48 hours later ...": quiz lines are no
+    # findings, notes §1.6.7)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -377,7 +381,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5,
             ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2,
             ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 0,
-            ("unseen61", "radiopaedia"): 2, ("unseen61", "sirm"): 1}.get((batch, site), 0)
+            ("unseen61", "radiopaedia"): 2, ("unseen61", "sirm"): 1,
+            ("unseen63", "radiopaedia"): 4}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -6821,3 +6826,79 @@ def test_leftovers53_the_same_day_of_an_event_s_clause_is_not_the_film_before_s(
 ])
 def test_leftovers53_no_event_s_day_from_another_clause(caption):
     assert _clause_offsets(_CLAUSE_HISTORY, caption) != ["12"]
+
+
+# --- unseen63: SIRM caso 238, a patient re-admitted after a first discharge, the four uploads all after the text,
+# each captioned with its figure's number and date ("Fig. 2 – TC torace 10/03, piano assiale."): an upload takes no
+# paragraph citing other figures only (Fig. 2's CT took the last paragraph's "Il giorno seguente si esegue TC di
+# controllo ... (Fig. 4)", the re-admission's CT: 5, want 4, the caption's 10/03)
+
+_UNSEEN63_SIRM = ("caso_238_paziente_riammesso_dopo_la_dimissione_maschio_64_anni_febbre_dal_6_marzo_rx_e_tc_al_primo_"
+                  "ricovero_10_03_dimesso_24_03_rientro_in_ps_il_2_aprile_rx_pa_e_tc.html")
+
+
+def _unseen63_sirm(*changes: tuple[str, str]) -> list[object]:
+    html = (FIXTURES / "sirm" / "unseen63" / _UNSEEN63_SIRM).read_text()
+    for old, new in changes:
+        assert old in html
+        html = html.replace(old, new)
+    rows = {}
+    for record in parse_sirm_posts(html, "https://www.sirm.org/2020/04/21/covid-19-caso-238/"):
+        rows.update(staged_rows(record))
+    return [row["offset"] for row in rows.values()]
+
+
+def test_unseen63_sirm_238():
+    assert _unseen63_sirm() == ["4", "4", "27", "28"]
+
+
+@pytest.mark.parametrize("caption", [
+    "Fig. 2 – TC torace 10/03, piano assiale.",
+    "Figura 2: TC del torace eseguita il 10/03, scansione assiale.",
+    "Fig.2 - TC 10/03.",
+])
+def test_unseen63_an_upload_takes_no_paragraph_citing_other_figures_only(caption):
+    assert _unseen63_sirm(("Fig. 2 – TC torace 10/03, piano assiale.", caption))[1] == "4"
+
+
+@pytest.mark.parametrize("caption, paragraph, others_only", [
+    ("Fig. 2 – TC torace 10/03.", "RX in PA (Fig. 3). Il giorno seguente TC di controllo (Fig. 4).", True),
+    ("Fig. 4 – TC di controllo.", "RX in PA (Fig. 3). Il giorno seguente TC di controllo (Fig. 4).", False),
+    ("Fig. 3 – TC.", "TC del torace (Fig. 2-4).", False),  # a range naming it
+    ("Fig. 2 – TC.", "Il giorno seguente si esegue TC di controllo.", False),  # a paragraph citing no figure
+    ("TC torace, piano assiale.", "Il giorno seguente TC di controllo (Fig. 4).", False),  # a caption without number
+])
+def test_unseen63_a_paragraph_citing_other_figures_only(caption, paragraph, others_only):
+    from ingest.sirm import _cites_other_figures_only
+    assert _cites_other_figures_only(caption, paragraph) is others_only
+
+
+# --- unseen63: Eurorad 16781 (Geneva, a French-speaking team's English): the legend's "J14" as one item of its list
+# ("Bedside chest X-ray, patient in supine position, J14: diffuse ..."), the count of "at J5 of symptoms", read as
+# "at J14" is (was no moment: blank; 14)
+
+_UNSEEN63_EURORAD = ("eu_switzerland_72_years_female_french_influenced_english_admitted_at_j5_ct_at_d10_icu_supine_"
+                     "film_at_j14.html")
+
+
+def test_unseen63_eurorad_16781():
+    rows = _batch_rows("eurorad", "unseen63", _UNSEEN63_EURORAD, "https://www.eurorad.org/case/16781")
+    assert [row["offset"] for row in rows.values()] == ["5", "10", "10", "14"]
+
+
+@pytest.mark.parametrize("caption", [
+    "Bedside chest X-ray, patient in supine position, J14: diffuse bilateral alveolar opacities.",
+    "Chest radiograph, AP, J14, after intubation.",
+    "Radiographie thoracique de face, J14; opacités alvéolaires diffuses.",
+])
+def test_unseen63_a_j_day_listed_in_a_legend_is_a_day_label(caption):
+    assert [(m.kind, m.days) for m in text_moments(caption, "caption")] == [("label", 14)]
+
+
+@pytest.mark.parametrize("caption", [
+    "Chest X-ray, J14 protocol: opacities.",  # no item of its own
+    "Supplemented with vitamin C, D3, zinc.",  # a D after a comma: a vitamin
+    "CT,J14: opacities.",  # no space: no list's item as written
+])
+def test_unseen63_no_day_label_from_other_j_or_d_words(caption):
+    assert not [m for m in text_moments(caption, "caption") if m.days == 14 or m.days == 3]
