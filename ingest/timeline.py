@@ -45,6 +45,7 @@ from .normalize.common import (
     OTHER_PERSON,
     ROMAN_NUMBERS,
     ROMAN_NUMERALS,
+    FastPattern,
     about_other_person,
     clause_at,
     fast_init,
@@ -1520,75 +1521,21 @@ def _history_dates(history: str, day_first: bool = False
     admission: list[tuple[date, str]] = []
     noticed: list[tuple[date, str]] = []  # the dates of a change someone noticed (``_NOTICED_CUES``)
     headings = [m.span() for m in _HEADING.finditer(history)]
-    # "Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the onset
-    # is the exposure's date plus the time; no other date of its sentence is the onset's
-    after_exposure = (onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
-                      or dated_test_after_span(history, day_first)
-                      or onset_same_day_as_dated_event(history, day_first)
-                      or onset_in_dated_entries(history, day_first)
-                      or onset_earlier_than_dated_moment(history, day_first))
+    after_exposure = _onset_told_after_dated_moment(history, day_first)
     told_sentence = after_exposure[2] if after_exposure else (-1, -1)
     every_date = dates_in(history, day_first)
     for start, end, value in every_date:
         s_start, s_end = sentence_at(history, start)
-        if _epidemic_date(history, s_start, start):
-            continue  # "where the first case was confirmed on February 26, 2020": the epidemic's date
-        if _DISCHARGED_ON.search(history, max(s_start, start - 40), start):
-            continue  # "was admitted on 26 March and was discharged on 8 April 2020": the discharge's date
-        distance = {}
-        nearest = {}
-        for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES),
-                           ("noticed", _NOTICED_CUES)):
-            # "before entry (January 18)": a moment before the admission, not the admission; a
-            # section's title ("Case Presentation: On March 8, ...") names no moment
-            spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
-                     if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
-                                                      or _COUNTED_AFTER.search(history, max(s_start, m.start() - 30),
-                                                                               m.start())
-                                                      or (_PRESENTED_AS_HAD.match(history, m.end())
-                                                      and m.group(0).lower() == "presented")
-                                                      or _to_icu(history, m, s_start)
-                                                      or _TO_NEONATAL.match(history, m.end())
-                                                      or _LENGTH_OF_STAY.search(history, max(s_start, m.start() - 30),
-                                                                                m.start())))
-                     and not (kind == "exposure" and _after_the_date(history, end, m.start()))
-                     # (the one noticing may be a relative: "his wife found him lethargic"; the one found not)
-                     and not (kind == "noticed" and not m.group("whom")
-                              and about_other_person(history, m.start(), m.end()))
-                     and not (kind == "onset" and not m.group(0).lower().endswith("until")
-                              and _PASSIVE_START.search(history, max(s_start, m.start() - 24), m.start()))
-                     and not (kind == "onset"
-                              and _CAUSE_BEFORE.search(history, max(s_start, m.start() - 24), m.start()))
-                     and not (kind == "onset" and _coordinated_cause(history, s_start, m.start()))
-                     and not any(a <= m.start() < b for a, b in headings)]
-            if spans:
-                distance[kind], nearest[kind] = min((_cue_distance(history, start, end, a, b), (a, b))
-                                                    for a, b in spans)
-        if ((_SINCE_DATE.search(history, max(s_start, start - 12), start)
-             and not _STAY_SINCE.search(history, max(s_start, start - _STAY_SINCE_CHARS), start)
-             and not _STAY_AT_PLACE_SINCE.search(history, max(s_start, start - _STAY_AT_PLACE_CHARS), start)
-             and _since_tells_illness(history, s_start, s_end))
-                or _symptom_from(history, s_start, start) or _presented_symptom(history, s_start, start, end)
-                or _had_symptom_on(history, s_start, start)):
+        if _date_of_no_moment(history, s_start, start):
+            continue
+        distance, nearest = _nearest_cues(history, (s_start, s_end), start, end, headings)
+        if _symptom_told_from_date(history, s_start, s_end, start, end):
             # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1", "presented on 16
             # April fever": when it began
             distance = {"onset": 0}
             symptom_starts.add(value)
-        if not distance or len(set(distance.values())) < len(distance):
-            continue  # no moment named, or both as near
-        if _exam_dated_alone(history, s_start, s_end, start, end):
-            continue  # "..., and CT on 22.03.2020 showed ...": the exam's date, not the cue's moment
-        kind = min(distance, key=distance.get)
-        if kind in ("admission", "onset") and _RANGE_END.search(history, max(s_start, start - _RANGE_END_CHARS),
-                                                                start):
-            # "From 12 to 24 February he was hospitalised": the stay's last day, no admission; "treated from 2 to 16
-            # November 2020 (symptom onset 29 October 2020)": the range's end is no onset either
-            continue
-        if kind == "onset" and (s_start, s_end) == told_sentence:
-            continue
-        if _cue_dated_by_another(history, every_date, (start, end), distance[kind], nearest.get(kind)):
-            continue  # "He was confirmed on March 4 ... and admitted on March 6": March 4 is no admission
-        if kind != "exposure":  # "returned from a business trip on 27 February": no moment of the illness
+        kind = _date_kind(history, (s_start, s_end), (start, end), distance, nearest, every_date, told_sentence)
+        if kind is not None and kind != "exposure":  # "returned from a business trip on 27 February": no moment
             {"onset": onset, "admission": admission, "noticed": noticed}[kind].append((value, history[start:end]))
     if after_exposure is not None:
         onset.append(after_exposure[:2])
@@ -1596,19 +1543,123 @@ def _history_dates(history: str, day_first: bool = False
         admission.append(same_day)
     if not onset:
         onset = noticed
-    one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
-    admitted = one(admission)
+    admitted = _one_date(admission)
+    onset, earlier = _settled_onsets(history, onset, admitted, symptom_starts)
+    return _one_date(onset), admitted, earlier if _one_date(onset) else ()
+
+
+def _one_date(found: Sequence[tuple[date, str]]) -> tuple[date, str] | None:
+    """The first of ``found`` when all its entries tell one date, else None (``_history_dates``: two dates of one
+    moment are no reading)."""
+    return found[0] if found and len({d for d, _ in found}) == 1 else None
+
+
+def _onset_told_after_dated_moment(history: str, day_first: bool) -> tuple[date, str, tuple[int, int]] | None:
+    """(the onset, its words, its sentence's span) when the history tells the onset as a time from another dated
+    moment ("Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the
+    onset is the exposure's date plus the time; no other date of its sentence is the onset's), else None; the first
+    of ``_history_dates``' readings that tells it."""
+    return (onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
+            or dated_test_after_span(history, day_first)
+            or onset_same_day_as_dated_event(history, day_first)
+            or onset_in_dated_entries(history, day_first)
+            or onset_earlier_than_dated_moment(history, day_first))
+
+
+def _date_of_no_moment(history: str, s_start: int, start: int) -> bool:
+    """Whether the date at ``start`` (in the sentence from ``s_start``) is the epidemic's ("where the first case was
+    confirmed on February 26, 2020") or a discharge's ("was admitted on 26 March and was discharged on 8 April
+    2020"): ``_history_dates`` reads no moment of the illness from it."""
+    return bool(_epidemic_date(history, s_start, start)
+                or _DISCHARGED_ON.search(history, max(s_start, start - 40), start))
+
+
+def _nearest_cues(history: str, sentence: tuple[int, int], start: int, end: int, headings: Sequence[tuple[int, int]]
+                  ) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """For the date at ``start``-``end``, the distance to and the span of the nearest cue of each moment (onset,
+    admission, exposure, noticed) its sentence names, by kind (``_history_dates``: the date is the nearest cue's
+    moment)."""
+    distance = {}
+    nearest = {}
+    for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES),
+                       ("noticed", _NOTICED_CUES)):
+        spans = _cue_spans(history, kind, cues, sentence, end, headings)
+        if spans:
+            distance[kind], nearest[kind] = min((_cue_distance(history, start, end, a, b), (a, b))
+                                                for a, b in spans)
+    return distance, nearest
+
+
+def _cue_spans(history: str, kind: str, cues: FastPattern, sentence: tuple[int, int], end: int,
+               headings: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of the sentence's cues of the moment ``kind`` that name that moment for the date ending at ``end``
+    (``_nearest_cues``): "before entry (January 18)" is a moment before the admission, not the admission; a
+    section's title ("Case Presentation: On March 8, ...") names no moment."""
+    s_start, s_end = sentence
+    return [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
+            if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
+                                             or _COUNTED_AFTER.search(history, max(s_start, m.start() - 30),
+                                                                      m.start())
+                                             or (_PRESENTED_AS_HAD.match(history, m.end())
+                                             and m.group(0).lower() == "presented")
+                                             or _to_icu(history, m, s_start)
+                                             or _TO_NEONATAL.match(history, m.end())
+                                             or _LENGTH_OF_STAY.search(history, max(s_start, m.start() - 30),
+                                                                       m.start())))
+            and not (kind == "exposure" and _after_the_date(history, end, m.start()))
+            # (the one noticing may be a relative: "his wife found him lethargic"; the one found not)
+            and not (kind == "noticed" and not m.group("whom")
+                     and about_other_person(history, m.start(), m.end()))
+            and not (kind == "onset" and not m.group(0).lower().endswith("until")
+                     and _PASSIVE_START.search(history, max(s_start, m.start() - 24), m.start()))
+            and not (kind == "onset"
+                     and _CAUSE_BEFORE.search(history, max(s_start, m.start() - 24), m.start()))
+            and not (kind == "onset" and _coordinated_cause(history, s_start, m.start()))
+            and not any(a <= m.start() < b for a, b in headings)]
+
+
+def _symptom_told_from_date(history: str, s_start: int, s_end: int, start: int, end: int) -> bool:
+    """Whether the sentence tells a symptom from the date at ``start``-``end`` ("dal 10 marzo febbre", "since March
+    10 he had fever", "had fever from February 1", "presented on 16 April fever"): the date is when it began
+    (``_history_dates``)."""
+    return bool((_SINCE_DATE.search(history, max(s_start, start - 12), start)
+                 and not _STAY_SINCE.search(history, max(s_start, start - _STAY_SINCE_CHARS), start)
+                 and not _STAY_AT_PLACE_SINCE.search(history, max(s_start, start - _STAY_AT_PLACE_CHARS), start)
+                 and _since_tells_illness(history, s_start, s_end))
+                or _symptom_from(history, s_start, start) or _presented_symptom(history, s_start, start, end)
+                or _had_symptom_on(history, s_start, start))
+
+
+def _date_kind(history: str, sentence: tuple[int, int], span: tuple[int, int], distance: dict[str, int],
+               nearest: dict[str, tuple[int, int]], every_date: Sequence[tuple[int, int, date]],
+               told_sentence: tuple[int, int]) -> str | None:
+    """The moment (onset, admission, exposure, noticed) the date at ``span`` is, by its nearest cue; None when its
+    sentence names none, two as near, or the date is another's (an exam's, a range's end, a date another reading
+    told, a cue another date is nearer to): ``_history_dates``."""
+    s_start, s_end = sentence
+    start, end = span
+    if not distance or len(set(distance.values())) < len(distance):
+        return None  # no moment named, or both as near
+    if _exam_dated_alone(history, s_start, s_end, start, end):
+        return None  # "..., and CT on 22.03.2020 showed ...": the exam's date, not the cue's moment
+    kind = min(distance, key=distance.get)
+    if kind in ("admission", "onset") and _RANGE_END.search(history, max(s_start, start - _RANGE_END_CHARS), start):
+        # "From 12 to 24 February he was hospitalised": the stay's last day, no admission; "treated from 2 to 16
+        # November 2020 (symptom onset 29 October 2020)": the range's end is no onset either
+        return None
+    if kind == "onset" and sentence == told_sentence:
+        return None
+    if _cue_dated_by_another(history, every_date, span, distance[kind], nearest.get(kind)):
+        return None  # "He was confirmed on March 4 ... and admitted on March 6": March 4 is no admission
+    return kind
+
+
+def _settled_onsets(history: str, onset: list[tuple[date, str]], admitted: tuple[date, str] | None,
+                    symptom_starts: set[date]) -> tuple[list[tuple[date, str]], tuple[tuple[date, str], ...]]:
+    """The onsets ``_history_dates`` read, settled to the illness's (those before the admission; several symptoms'
+    starts or one onset's words to the first), and the earlier episodes' onsets (oldest first)."""
     if admitted is not None:
-        # a symptom dated after the admission is a complication of the stay ("new pleuritic chest
-        # pain developed ...; a radiograph on March 24"), not the illness's onset; unless the history tells no
-        # illness before the admission and the stay's course turning to it ("Decorso post-operatorio regolare fino
-        # all'8 marzo, quando compaiono febbre e tosse": an illness that began in hospital)
-        onset = [_year_before(d, words, admitted) for d, words in onset]
-        later = [(d, words) for d, words in onset if d > admitted[0]]
-        onset = [(d, words) for d, words in onset if d <= admitted[0]]
-        if (not onset and later and onset_gap(history) is None and _admitted_for_another_cause(history, admitted[1])
-                and all(_turn_to_illness(history, words) for _, words in later)):
-            onset = later
+        onset = _onsets_of_the_admission(history, onset, admitted)
     earlier: tuple[tuple[date, str], ...] = ()
     if len({d for d, _ in onset}) > 1:
         onset, earlier = _episodes(history, onset)
@@ -1619,7 +1670,23 @@ def _history_dates(history: str, day_first: bool = False
         onset = [min(onset)]
     if len({d for d, _ in onset}) > 1 and _symptoms_of_one_onset(history, onset):
         onset = [min(onset)]
-    return one(onset), admitted, earlier if one(onset) else ()
+    return onset, earlier
+
+
+def _onsets_of_the_admission(history: str, onset: list[tuple[date, str]], admitted: tuple[date, str]
+                             ) -> list[tuple[date, str]]:
+    """The onsets on or before the admission (a year's turn read back: ``_year_before``): a symptom dated after the
+    admission is a complication of the stay ("new pleuritic chest pain developed ...; a radiograph on March 24"),
+    not the illness's onset; unless the history tells no illness before the admission and the stay's course
+    turning to it ("Decorso post-operatorio regolare fino all'8 marzo, quando compaiono febbre e tosse": an illness
+    that began in hospital)."""
+    onset = [_year_before(d, words, admitted) for d, words in onset]
+    later = [(d, words) for d, words in onset if d > admitted[0]]
+    onset = [(d, words) for d, words in onset if d <= admitted[0]]
+    if (not onset and later and onset_gap(history) is None and _admitted_for_another_cause(history, admitted[1])
+            and all(_turn_to_illness(history, words) for _, words in later)):
+        onset = later
+    return onset
 
 
 #: The admission told as the day of the sentence before it: "He was admitted on the same day", "She was hospitalized
