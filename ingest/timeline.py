@@ -5735,6 +5735,28 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
     if moment.kind == ICU_DAY and dates.straight_to_icu:
         # admitted straight to the unit: its day N is the stay's
         moment = replace(moment, kind=HOSPITAL_DAY)
+    # each reading below places the moments of its kinds (None: not its moment, the next one reads it)
+    placed = (_place_in_icu(moment, timeline, admission_scale, dates)
+              or _place_from_told_moment(moment, timeline, admission_scale, dates)
+              or _place_on_illness_count(moment, dates)
+              or _place_after_dated_operation(moment, timeline, admission_scale, dates, labels_count_illness))
+    if placed is not None:
+        return placed
+    if moment.kind in (ON_WEEKDAY, SINCE_OPERATION):
+        return _place_on_own_count(moment, admission, dates)
+    stay = _place_in_stay(moment, admission, dates)
+    if stay is not None:
+        return stay
+    if moment.kind == AFTER_PREVIOUS:
+        return _place_after_previous(moment, admission, previous_day, exam_day)
+    return _place_day_label(moment, timeline, admission_scale, first, dates, labels_count_illness)
+
+
+def _place_in_icu(moment: Moment, timeline: Timeline, admission_scale: bool, dates: _Dates
+                  ) -> tuple[int | None, str, str] | None:
+    """``_place`` of a moment of the intensive care stay (its day N, "at admission to the intensive care unit") and
+    of a moment whose day is not told (``UNPLACED``, an ICU day of an arrival the history does not date); None for
+    any other moment, or an ICU moment the day of the move to the unit does not place."""
     if moment.kind == ICU_DAY and dates.icu_admission is not None:
         # moved to the unit on a day the history tells: its day N is N days after it
         day = _place(dates.icu_admission, timeline, admission_scale, None, False, dates)[0]
@@ -5751,6 +5773,15 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
                                           "after the admission, on a day it does not tell")
     if moment.kind in (UNPLACED, ICU_DAY):
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
+    return None
+
+
+def _place_from_told_moment(moment: Moment, timeline: Timeline, admission_scale: bool, dates: _Dates
+                            ) -> tuple[int | None, str, str] | None:
+    """``_place`` of a moment counted from another the history tells: an interval the history dates itself, an
+    event's (discharge, deterioration, ...: ``_counted_from_event``) day, a follow-up visit's; None for any other
+    moment."""
+    admission = timeline.admission_day
     told = {day for kind, days, day in dates.dated_intervals if (kind, days) == (moment.kind, moment.days)}
     if len(told) == 1:
         # "Follow-up CT three months after discharge", the history: "three months after discharge, on 16 July"
@@ -5766,16 +5797,30 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return None, rule, f"{moment.evidence!r}: the history tells no worsening after the presentation"
         return day + moment.days, rule, ""
     if moment.kind == AT_FOLLOW_UP:
-        told = [m for m in dates.follow_ups if m.days == moment.days]
-        days = {_place(m, timeline, admission_scale, None, False, dates)[0] for m in told}
-        if (not told and moment.where == "label" and admission is not None and dates.discharge is None
-                and dates.readmission is None and not dates.sent_home_and_back):
-            # a study titled "Follow-up at 6 weeks" of a stay the texts never end: that long after the presentation
-            return admission + moment.days, "timeline.follow-up-after-presentation", ""
-        if len(days) != 1 or None in days:
-            return None, "timeline.at-follow-up", (f"{moment.evidence!r}: its day is not told (the history tells "
-                                                   "no one film or visit that long after a moment of the illness)")
-        return days.pop(), "timeline.at-follow-up", ""
+        return _place_at_follow_up(moment, timeline, admission_scale, dates)
+    return None
+
+
+def _place_at_follow_up(moment: Moment, timeline: Timeline, admission_scale: bool, dates: _Dates
+                        ) -> tuple[int | None, str, str]:
+    """``_place`` of a follow-up N days/weeks on (``AT_FOLLOW_UP``): the one film or visit the history tells that long
+    after a moment of the illness; a label of a stay the texts never end counts from the presentation."""
+    admission = timeline.admission_day
+    told = [m for m in dates.follow_ups if m.days == moment.days]
+    days = {_place(m, timeline, admission_scale, None, False, dates)[0] for m in told}
+    if (not told and moment.where == "label" and admission is not None and dates.discharge is None
+            and dates.readmission is None and not dates.sent_home_and_back):
+        # a study titled "Follow-up at 6 weeks" of a stay the texts never end: that long after the presentation
+        return admission + moment.days, "timeline.follow-up-after-presentation", ""
+    if len(days) != 1 or None in days:
+        return None, "timeline.at-follow-up", (f"{moment.evidence!r}: its day is not told (the history tells "
+                                               "no one film or visit that long after a moment of the illness)")
+    return days.pop(), "timeline.at-follow-up", ""
+
+
+def _place_on_illness_count(moment: Moment, dates: _Dates) -> tuple[int | None, str, str] | None:
+    """``_place`` of a moment counted from the onset (``SINCE_ONSET``) or of the first visit (``FIRST_VISIT``: the day
+    the history dates it on); None for any other moment."""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
     if moment.kind == FIRST_VISIT:
@@ -5783,14 +5828,25 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         if dates.first_visit is None:
             return None, "timeline.first-visit", f"{moment.evidence!r}: the history does not date the first visit"
         return dates.first_visit.days, "timeline.first-visit", ""
+    return None
+
+
+def _place_after_dated_operation(moment: Moment, timeline: Timeline, admission_scale: bool, dates: _Dates,
+                                 labels_count_illness: bool) -> tuple[int | None, str, str] | None:
+    """``_place`` of a day after an operation ("POD 3") of a case whose history dates its one operation
+    ("tracheostomy was done on D16"): N days after it; None for any other moment, or an operation the history
+    places on no day."""
     operation = next((m for told, m in dates.events if told == "operation"), None)
     if moment.kind == SINCE_OPERATION and dates.operation_onset is None and operation is not None:
-        # "POD 3" of a case whose history dates its one operation ("tracheostomy was done on D16"): N days after it
         day = _place(operation, timeline, admission_scale, None, False, dates, labels_count_illness)[0]
         if day is not None:
             return day + moment.days, "timeline.since-dated-operation", ""
-    if moment.kind in (ON_WEEKDAY, SINCE_OPERATION):
-        return _place_on_own_count(moment, admission, dates)
+    return None
+
+
+def _place_in_stay(moment: Moment, admission: int | None, dates: _Dates) -> tuple[int | None, str, str] | None:
+    """``_place`` of a day of the hospital stay (``HOSPITAL_DAY``) or a time since the admission
+    (``SINCE_ADMISSION``): N days after the admission; None for any other moment."""
     if moment.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and dates.sent_home_and_back and dates.readmission is None:
         return (None, "timeline.sent-home-and-back",
                 f"{moment.evidence!r} counts from an admission, but the patient was sent home from a first visit "
@@ -5808,9 +5864,14 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return (None, "timeline.since-admission",
                     "counted from admission, but the admission's day after the onset is not told")
         return admission + moment.days, "timeline.since-admission", ""
-    if moment.kind == AFTER_PREVIOUS:
-        return _place_after_previous(moment, admission, previous_day, exam_day)
-    # a bare day label
+    return None
+
+
+def _place_day_label(moment: Moment, timeline: Timeline, admission_scale: bool, first: bool, dates: _Dates,
+                     labels_count_illness: bool) -> tuple[int | None, str, str]:
+    """``_place`` of a bare day label ("Day 5"): the onset's count or the admission's, as the case's timeline and its
+    other labels tell; blank when either may be meant."""
+    admission = timeline.admission_day
     if timeline.anchor == HOSPITALISATION and dates.onset is None:
         return moment.days, "timeline.day-label", ""
     if admission is not None and (admission_scale or moment.days == 0):
