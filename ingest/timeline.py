@@ -3560,22 +3560,12 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     after a case history the notes repeat (backfill): a case of them telling no onset places its first
     exam, which the next counts from, at day 0 (``_presenting_first_exam``)."""
     ordered = sorted(images, key=lambda i: i.position)
-    moments, readmission = _case_image_moments(ordered, history, findings, captions_are_notes, day_first)
-    chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
-    chosen.update(zip((i.position for i in ordered), _later_after_signed_label(
-        ordered, [moments[i.position] for i in ordered], [chosen[i.position] for i in ordered])))
-    for image in ordered:
-        unread = _unread_slashed_date(f"{image.date_text} {image.caption}", day_first)
-        if chosen[image.position] == (None, "") and unread:
-            # "radiograph on 4/11/2020": a day the film tells that cannot be read, not the presentation's
-            chosen[image.position] = (None, f"{unread!r}: month or day first is not told")
+    moments, readmission, chosen = _chosen_moments(ordered, history, findings, captions_are_notes, day_first)
     timeline, dates, events = _anchor(history, findings, day_first,
                                       any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()),
                                       readmission, discussion)
     chosen.update(_arrival_on_transfer(history, chosen, dates, day_first)
                   or _arrival_on_transfer_in_findings(findings, chosen, dates, day_first))
-    # Labels count from admission when one of them is day 0 (or signed: "Day +3").
-    admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     if presenting is None:
         presenting = _one_exam(ordered) and not captions_are_notes and _history_presents_film(
             history, timeline.anchor_evidence, findings)
@@ -3592,10 +3582,58 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates,
                                                moments[ordered[0].position] if ordered else ())
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
+    admission_scale = _labels_count_admission(ordered, moments, chosen_in_order, timeline, history,
+                                              labels_from_illness)
+
+    def axis_of(k: int) -> _Axis:
+        """The axis the ``k``-th image is placed on (``_place_images``)."""
+        return _Axis(timeline, dates, admission_scale, presenting or k in first_exam, admission_base_told,
+                     _history_presents(history, timeline), labels_from_illness)
+
+    offsets = _place_images(ordered, chosen, history, timeline, dates, events, axis_of)
+    offsets = _after_a_later_exam(ordered, [chosen[i.position] for i in ordered], offsets)
+    offsets = _in_the_return(offsets, timeline, history)
+    return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+def _chosen_moments(ordered: Sequence[ImageTexts], history: str, findings: str, captions_are_notes: bool,
+                    day_first: bool) -> tuple[dict[int, list[Moment]], Moment | None,
+                                              dict[int, tuple[Moment | None, str]]]:
+    """(every image's moments, the readmission, the one moment chosen of each image with the reason when none) of
+    ``case_timeline``, before the history anchors them: each image's texts read, a later film after a signed label,
+    a slashed date the film tells but nobody can read ("radiograph on 4/11/2020") kept as a blank's reason."""
+    moments, readmission = _case_image_moments(ordered, history, findings, captions_are_notes, day_first)
+    chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
+    chosen.update(zip((i.position for i in ordered), _later_after_signed_label(
+        ordered, [moments[i.position] for i in ordered], [chosen[i.position] for i in ordered])))
+    for image in ordered:
+        unread = _unread_slashed_date(f"{image.date_text} {image.caption}", day_first)
+        if chosen[image.position] == (None, "") and unread:
+            # "radiograph on 4/11/2020": a day the film tells that cannot be read, not the presentation's
+            chosen[image.position] = (None, f"{unread!r}: month or day first is not told")
+    return moments, readmission, chosen
+
+
+def _labels_count_admission(ordered: Sequence[ImageTexts], moments: dict[int, list[Moment]],
+                            chosen_in_order: Sequence[tuple[Moment | None, str]], timeline: Timeline, history: str,
+                            labels_from_illness: bool) -> bool:
+    """Whether the case's day labels count from the admission (``case_timeline``'s ``admission_scale``): one of them
+    is day 0 (or signed: "Day +3") unless signed labels count the illness, or the labels, the texts or the stay's
+    count go on from the admission."""
+    admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     admission_scale = admission_scale and not _signed_labels_count_illness(moments.values(), labels_from_illness)
     admission_scale = admission_scale or (_labels_count_stay(ordered, chosen_in_order) and not labels_from_illness)
     admission_scale = admission_scale or _texts_count_stay(chosen_in_order, timeline, history)
-    admission_scale = admission_scale or _stay_count_goes_on(ordered, chosen_in_order, timeline, history)
+    return admission_scale or _stay_count_goes_on(ordered, chosen_in_order, timeline, history)
+
+
+def _place_images(ordered: Sequence[ImageTexts], chosen: dict[int, tuple[Moment | None, str]], history: str,
+                  timeline: Timeline, dates: _Dates, events: list[Event], axis_of: Callable[[int], _Axis]
+                  ) -> list[ImageOffset]:
+    """Every image's offset, in order (its event appended to ``events``): ``case_timeline``'s placing of each film's
+    chosen moment on its axis (``axis_of``). A film counted from an earlier one ("3 days later", "after the first
+    CT") counts from the last film placed before its exam (of its kind when it names one), so the days placed so far
+    go along; a film telling a moment the axis cannot place leaves the next one's base unknown."""
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -3609,21 +3647,13 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         if not _same_exam(ordered, k):
             previous_day, previous_of_kind = last_day, dict(last_of_kind)
             earlier_exams = list(exam_kinds)
-        base_kind, named = _counted_from_exam(chosen[image.position], image.caption)
-        first_kind = _counted_from_first_exam(chosen[image.position], image.caption)
-        # (no earlier film of that exam: the first one is not among the case's films)
-        exam_day = ((first_of_kind[first_kind], True) if first_kind in first_of_kind
-                    else (previous_of_kind.get(base_kind), named))
-        exam_day = _follow_up_exam_day(chosen[image.position][0], exam_day, earlier_exams, base_kind)
+        exam_day = _image_exam_day(chosen[image.position], image.caption, first_of_kind, previous_of_kind,
+                                   earlier_exams)
         if first and _counted_from_presentation(history, image, chosen[image.position][0], timeline, dates):
             previous_day = timeline.admission_day
         if _of_the_same_exam(chosen[image.position][0]) and _same_exam(ordered, k):
             previous_day = last_day  # "Coronal reconstruction of the same CT" under its axial image: that film's day
-        moment, day, rule, reason = _placed(chosen[image.position],
-                                            _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
-                                                  admission_base_told, _history_presents(history, timeline),
-                                                  labels_from_illness),
-                                            previous_day, first, exam_day)
+        moment, day, rule, reason = _placed(chosen[image.position], axis_of(k), previous_day, first, exam_day)
         kind = _exam_kind(image.caption) if day is not None or chosen[image.position] != (None, "") else ""
         if kind:
             last_of_kind[kind] = day
@@ -3639,9 +3669,20 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # a film telling a moment the axis cannot place: the next film's "3 days later" counts
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
-    offsets = _after_a_later_exam(ordered, [chosen[i.position] for i in ordered], offsets)
-    offsets = _in_the_return(offsets, timeline, history)
-    return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+    return offsets
+
+
+def _image_exam_day(chosen: tuple[Moment | None, str], caption: str, first_of_kind: dict[str, int | None],
+                    previous_of_kind: dict[str, int | None], earlier_exams: list[str]) -> tuple[int | None, bool]:
+    """(the day of the earlier exam the film's bare interval counts from, whether its words name that exam)
+    (``_place_images``): the case's first film of the kind its words name as the first, else the last film of the
+    kind they name placed before its exam, else a follow-up's earlier exam (``_follow_up_exam_day``)."""
+    base_kind, named = _counted_from_exam(chosen, caption)
+    first_kind = _counted_from_first_exam(chosen, caption)
+    # (no earlier film of that exam: the first one is not among the case's films)
+    exam_day = ((first_of_kind[first_kind], True) if first_kind in first_of_kind
+                else (previous_of_kind.get(base_kind), named))
+    return _follow_up_exam_day(chosen[0], exam_day, earlier_exams, base_kind)
 
 
 #: The patient's arrival in the authors' unit told as a transfer from another hospital, in a clause of its own: "Il
