@@ -4402,16 +4402,7 @@ class CaseImages:
         anchors; the arguments are ``case_timeline``'s."""
         k = self._index[image.position]
         same = image == self._ordered[k]
-        own = self._day_ones[k] if same else admission_is_day_one(image.date_text, image.caption)
-        day_one = admission_is_day_one(history, findings) or next(
-            (d for d in _in_film_order(self._told_day_ones, k, own) if d), "")
-        own_onset = self._onset_ones[k] if same else onset_is_day_one(image.date_text, image.caption)
-        onset_one = onset_is_day_one(history, findings) or next(
-            (d for d in _in_film_order(self._told_onset_ones, k, own_onset) if d), "")
-        own_pairs = self._stay_pairs[k] if same else _stay_pairs_of(image)
-        stay_pair = None if day_one or onset_one else _one_pair(
-            pair for pairs in ((*stay_days_pairs(history, findings),), *_in_film_order(self._told_stay_pairs, k,
-                                                                                        own_pairs)) for pair in pairs)
+        day_one, onset_one, stay_pair = self._counts(history, findings, image, k, same)
         self._use(day_one, onset_one, stay_pair)
         if same:  # the film as the case holds it: its moments are read already
             moments, chosen = self._moments[k], self._chosen[k]
@@ -4419,17 +4410,7 @@ class CaseImages:
             moments = _rebased_on_onset(_rebased(_stay_on_illness(image_moments(image, self._notes, self._day_first),
                                                                   stay_pair), day_one), onset_one)
             chosen = _one_moment(moments)
-        first = chosen if k == 0 else self._chosen[0]
-        if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
-                or self._raw_first_visit or any(m.kind == FIRST_VISIT for m in moments)
-                or ((self._initial_label or _LABEL_INITIAL.match(image.date_text) is not None)
-                    and first_visit_told_a_film(history))
-                or (not self._notes and first[0] is not None and first[0].kind == AFTER_PREVIOUS)):
-            # an interval from an earlier exam of a kind, a case telling a first visit (which the history
-            # decides how to read), or a first legend told after the exam before (which may count from the
-            # presentation: ``_counted_from_presentation``; a note never does, so backfill's patients of
-            # thousands of notes keep the one-film path): the films are placed in order, as case_timeline
-            # places them (such films are few)
+        if self._placed_in_order(history, image, k, moments, chosen):
             images = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             return case_timeline(history, images, findings, self._notes, self._day_first, presenting,
                                  admission_base_told, history_before_legends=self._history_told
@@ -4442,6 +4423,59 @@ class CaseImages:
             ordered = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             presenting = _one_exam(ordered) and not self._notes and _history_presents_film(
                 history, timeline.anchor_evidence, findings)
+        chosen_all = self._chosen_all(history, findings, timeline, dates, k, moments, chosen)
+        chosen = chosen_all[k]
+        first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
+                                            _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
+                                            self._history_told)
+        presenting = (presenting and timeline.anchor_evidence != "") or k in first_exam
+        if not self._notes:
+            # (the first film's own moments, as case_timeline gives them: "2020/03/25 (on admission)" dates it)
+            first_moments = moments if k == 0 else self._moments[0]
+            dates = _first_film_dated_presentation(chosen_all, timeline, dates, first_moments)
+        axis = self._axis(history, timeline, dates, chosen_all, day_zero, presenting, admission_base_told)
+        # only a moment counted from the previous film reads the previous film's day
+        after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
+        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous
+                                            else None, k == 0)
+        return _image_offset(timeline, image.position, moment, day, rule, reason)
+
+    def _counts(self, history: str, findings: str, image: ImageTexts, k: int, same: bool
+                ) -> tuple[str, str, tuple[int, str] | None]:
+        """(the words making the admission day 1, those making the onset day 1, the one pair of a hospital day and
+        its day of the illness) ``offset_of`` reads the films' moments on: the history's, else the films' in order
+        with ``image``'s own in place of the ``k``-th film's (``same``: it is the case's film, read already)."""
+        own = self._day_ones[k] if same else admission_is_day_one(image.date_text, image.caption)
+        day_one = admission_is_day_one(history, findings) or next(
+            (d for d in _in_film_order(self._told_day_ones, k, own) if d), "")
+        own_onset = self._onset_ones[k] if same else onset_is_day_one(image.date_text, image.caption)
+        onset_one = onset_is_day_one(history, findings) or next(
+            (d for d in _in_film_order(self._told_onset_ones, k, own_onset) if d), "")
+        own_pairs = self._stay_pairs[k] if same else _stay_pairs_of(image)
+        stay_pair = None if day_one or onset_one else _one_pair(
+            pair for pairs in ((*stay_days_pairs(history, findings),), *_in_film_order(self._told_stay_pairs, k,
+                                                                                        own_pairs)) for pair in pairs)
+        return day_one, onset_one, stay_pair
+
+    def _placed_in_order(self, history: str, image: ImageTexts, k: int, moments: list[Moment],
+                         chosen: tuple[Moment | None, str]) -> bool:
+        """Whether ``offset_of`` places the films in order, as case_timeline places them (such films are few): an
+        interval from an earlier exam of a kind, a case telling a first visit (which the history decides how to
+        read), or a first legend told after the exam before (which may count from the presentation:
+        ``_counted_from_presentation``; a note never does, so backfill's patients of thousands of notes keep the
+        one-film path)."""
+        first = chosen if k == 0 else self._chosen[0]
+        return bool(_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
+                    or self._raw_first_visit or any(m.kind == FIRST_VISIT for m in moments)
+                    or ((self._initial_label or _LABEL_INITIAL.match(image.date_text) is not None)
+                        and first_visit_told_a_film(history))
+                    or (not self._notes and first[0] is not None and first[0].kind == AFTER_PREVIOUS))
+
+    def _chosen_all(self, history: str, findings: str, timeline: Timeline, dates: _Dates, k: int,
+                    moments: list[Moment], chosen: tuple[Moment | None, str]) -> list[tuple[Moment | None, str]]:
+        """Every film's chosen moment, the ``k``-th's being ``chosen`` (of ``moments``), after what case_timeline
+        reads of all the films once anchored: the bare days at discharge on the illness's count, the arrival on a
+        transfer, a film's own date where the base is untold."""
         # the other films' bare days at discharge are read once per count (``_use``): only this film's is read here
         bare = self._bare - {k} if k in self._bare else self._bare
         if _bare_discharge_days((moments,), (chosen,)):
@@ -4453,28 +4487,19 @@ class CaseImages:
                        or _arrival_on_transfer_in_findings(findings, dict(enumerate(chosen_all)), dates,
                                                            self._day_first))
         chosen_all = [transferred.get(j, found) for j, found in enumerate(chosen_all)]
-        chosen_all = [_own_date_where_base_untold(m, c, timeline, dates)
-                      for m, c in zip([*self._moments[:k], moments, *self._moments[k + 1:]], chosen_all)]
-        chosen = chosen_all[k]
-        first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
-                                            _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
-                                            self._history_told)
-        presenting = (presenting and timeline.anchor_evidence != "") or k in first_exam
-        if not self._notes:
-            # (the first film's own moments, as case_timeline gives them: "2020/03/25 (on admission)" dates it)
-            first_moments = moments if k == 0 else self._moments[0]
-            dates = _first_film_dated_presentation(chosen_all, timeline, dates, first_moments)
+        return [_own_date_where_base_untold(m, c, timeline, dates)
+                for m, c in zip([*self._moments[:k], moments, *self._moments[k + 1:]], chosen_all)]
+
+    def _axis(self, history: str, timeline: Timeline, dates: _Dates, chosen_all: list[tuple[Moment | None, str]],
+              day_zero: int, presenting: bool, admission_base_told: bool) -> _Axis:
+        """The axis ``offset_of`` places the film on: the labels count from the admission when one is a day 0 or the
+        labels, texts or stay's count go on from it (``case_timeline``'s ``admission_scale``)."""
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
         stay_count = ((_labels_count_stay(self._ordered, chosen_all) and not labels_from_illness)
                       or _texts_count_stay(chosen_all, timeline, history)
                       or _stay_count_goes_on(self._ordered, chosen_all, timeline, history))
-        axis = _Axis(timeline, dates, day_zero > 0 or stay_count, presenting, admission_base_told,
+        return _Axis(timeline, dates, day_zero > 0 or stay_count, presenting, admission_base_told,
                      _history_presents(history, timeline), labels_from_illness)
-        # only a moment counted from the previous film reads the previous film's day
-        after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
-        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous
-                                            else None, k == 0)
-        return _image_offset(timeline, image.position, moment, day, rule, reason)
 
     def _previous_day(self, k: int, axis: _Axis, first_exam: set[int]) -> int | None:
         """The day of the last image before the ``k``-th's exam that the axis places (None: none);
