@@ -3220,24 +3220,8 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     readmission = _dated_readmission(dated, undated) or _readmission_and_bare_day(moments)
     if readmission is not None:
         return readmission, ""
-    if dated and len({m.days for m in dated}) == 1 and all(
-            m.kind == LABEL and any(d.where == m.where for d in dated) for m in undated):
-        # "January 28, 2020 (day 6)": a bare day count beside the date in the same words restates it (its base
-        # untold); the date dates the film
-        moments = dated
-    elif dated and len(dated) < len(moments) and len({m.days for m in dated}) == 1:
-        # "taken on January 21, 2020 (3 days after the symptom onset)": the relative words say it
-        moments = [m for m in moments if m.kind != DATED]
-    courses = [m for m in moments if m.kind == UNPLACED and _COURSE_SPAN.match(m.evidence)]
-    if courses and all(m.kind == AFTER_PREVIOUS for m in moments if m not in courses) and len(courses) < len(moments):
-        # "Three weeks later, after 12 days of mechanical ventilation": the course's length tells
-        # what came between the films, "later" the film's own day
-        moments = [m for m in moments if m not in courses]
+    moments = _restating_words_dropped(moments, dated, undated)
     distinct = {(m.kind, m.days) for m in moments}
-    if (AFTER_READMISSION, 0) in distinct and len(distinct) == 2 and any(k == AFTER_DISCHARGE for k, _ in distinct):
-        # "at readmission, 3 weeks after discharge": the second words give the readmission's day
-        moments = [m for m in moments if m.kind == AFTER_DISCHARGE]
-        distinct = {(m.kind, m.days) for m in moments}
     if len(distinct) == 1:
         return moments[0], ""
     based = {(kind, days) for kind, days in distinct if kind != LABEL}
@@ -3255,20 +3239,52 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     illness_day = _admission_on_its_illness_day(moments)
     if illness_day is not None:
         return illness_day, ""
+    label = _label_over_prose(moments)
+    if label is not None:
+        return label, ""
+    return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
+
+
+def _restating_words_dropped(moments: list[Moment], dated: list[Moment], undated: list[Moment]) -> list[Moment]:
+    """``_one_moment``'s moments less the words restating or framing another's day: a bare day count beside the one
+    date, the date beside relative words, a course's length beside "later", a readmission beside the time since the
+    discharge that gives its day."""
+    if dated and len({m.days for m in dated}) == 1 and all(
+            m.kind == LABEL and any(d.where == m.where for d in dated) for m in undated):
+        # "January 28, 2020 (day 6)": a bare day count beside the date in the same words restates it (its base
+        # untold); the date dates the film
+        moments = dated
+    elif dated and len(dated) < len(moments) and len({m.days for m in dated}) == 1:
+        # "taken on January 21, 2020 (3 days after the symptom onset)": the relative words say it
+        moments = [m for m in moments if m.kind != DATED]
+    courses = [m for m in moments if m.kind == UNPLACED and _COURSE_SPAN.match(m.evidence)]
+    if courses and all(m.kind == AFTER_PREVIOUS for m in moments if m not in courses) and len(courses) < len(moments):
+        # "Three weeks later, after 12 days of mechanical ventilation": the course's length tells
+        # what came between the films, "later" the film's own day
+        moments = [m for m in moments if m not in courses]
+    distinct = {(m.kind, m.days) for m in moments}
+    if (AFTER_READMISSION, 0) in distinct and len(distinct) == 2 and any(k == AFTER_DISCHARGE for k, _ in distinct):
+        # "at readmission, 3 weeks after discharge": the second words give the readmission's day
+        moments = [m for m in moments if m.kind == AFTER_DISCHARGE]
+    return moments
+
+
+def _label_over_prose(moments: list[Moment]) -> Moment | None:
+    """The film's label's moment when its labels tell one (``_one_moment``'s last reading), else None: a label and
+    its caption often say the same day twice, the caption naming its base ("day12" and "12 days after admission");
+    otherwise the label wins over prose."""
     labels = [m for m in moments if m.where in ("label", "filename")]
     prose = [m for m in moments if m not in labels]
     if labels and len({(m.kind, m.days) for m in labels}) == 1:
-        # a label and its caption often say the same day twice: the caption names its base
-        # ("day12" and "12 days after admission"); otherwise the label wins over prose
         same_day = [m for m in prose if m.days == labels[0].days and m.kind != LABEL]
         # ... unless the label names the base the caption leaves out: "12 days after admission" (the text
         # citing the figure) and the caption's "Follow-up CT after 12 days"
         unbased = labels[0].kind in (SINCE_ADMISSION, SINCE_ONSET, HOSPITAL_DAY) and bool(same_day) and all(
             m.kind == AFTER_PREVIOUS for m in same_day)
         if same_day and len({m.kind for m in same_day}) == 1 and not unbased:
-            return same_day[0], ""
-        return labels[0], ""
-    return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
+            return same_day[0]
+        return labels[0]
+    return None
 
 
 def _admission_on_its_illness_day(moments: list[Moment]) -> Moment | None:
