@@ -4604,6 +4604,35 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
     "Shortness of breath." and whose discussion says "This patient presented with a 4-day
     history"). ``readmission``: the case's (``_case_readmission``), which its caller has read already."""
     onset_date, admission_date, earlier_onsets = _history_dates(history, day_first)
+    gap = _told_onset_gap(history, findings, discussion, onset_date, admission_date)
+    dates = _case_dates(history, findings, discussion, day_first, readmission, (onset_date, admission_date),
+                        earlier_onsets)
+    weekday = _weekday_onset(history)
+    if weekday is not None and (gap is None or gap[0] < 7) and (
+            told := weekday_onset_gap(history)) is not None and (gap is None or told[0] >= gap[0]):
+        # "Fever from Saturday ... Presented on Thursday": the weekdays of both give the gap
+        gap, weekday = told, None
+    # (unless the presentation is told by its weekday too, ``onset_gap``'s ``weekday_onset_gap``)
+    if weekday is not None and (gap is None or gap[0] < 7) and not (gap is not None and weekday in gap[1]):
+        # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
+        # date (under a week before, the shorter spans after it): no anchor, the offsets stay blank
+        return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, weekday, "history")]
+    if gap is None and onset_date is None and (in_stay := onset_during_stay(history)) is not None:
+        # admitted without symptoms, the first on hospital day N: the admission N days before the onset
+        gap = in_stay
+    if gap is not None:
+        events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
+        return Timeline(ONSET, gap[1], gap[0]), dates, events
+    timeline, events = _anchor_without_gap(history, dates, onset_moment, onset_date)
+    return timeline, dates, events
+
+
+def _told_onset_gap(history: str, findings: str, discussion: str, onset_date: tuple[date, str] | None,
+                    admission_date: tuple[date, str] | None) -> tuple[int, str] | None:
+    """(days from the onset to the admission, the words) as ``_anchor`` first reads them: the history's first
+    episode's span, else the findings', else the discussion's sentences about the patient; a day of the illness
+    counted from the onset as day 1 ("admitted on day 6 of illness": 5 days); the dated onset and admission when
+    they tell a longer span (the first symptom's)."""
     gap = onset_gap(_first_episode(history)) or (onset_gap(findings) if findings else None) or (
         onset_gap(_patient_sentences(discussion)) if discussion else None)
     onset_one = onset_is_day_one(history, findings)
@@ -4614,6 +4643,15 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
         # the onset is the first symptom's: a dated one before a shorter span ("Febbre e tosse dal 2
         # marzo, dispnea da 2 giorni. Ricoverato il 6 marzo") is the illness's
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
+    return gap
+
+
+def _case_dates(history: str, findings: str, discussion: str, day_first: bool, readmission: Moment | None,
+                onset_and_admission: tuple[tuple[date, str] | None, tuple[date, str] | None],
+                earlier_onsets: tuple[tuple[date, str], ...]) -> _Dates:
+    """The case's dated onset and admission and the moments its texts tell (discharge, events, follow-ups, first
+    visit, the stay in intensive care, ...): ``_anchor``'s ``_Dates``."""
+    onset_date, admission_date = onset_and_admission
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first)
                    # (a discussion's summary of the stay, "The patient was admitted for 16 days and received
@@ -4643,39 +4681,31 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
     if not dates.straight_to_icu and intubated_at_arrival(history, dates.events, dates.icu_admission):
         # "arrived to emergency ... and was intubated there": in intensive care from the arrival
         dates = replace(dates, straight_to_icu=True)
-    weekday = _weekday_onset(history)
-    if weekday is not None and (gap is None or gap[0] < 7) and (
-            told := weekday_onset_gap(history)) is not None and (gap is None or told[0] >= gap[0]):
-        # "Fever from Saturday ... Presented on Thursday": the weekdays of both give the gap
-        gap, weekday = told, None
-    # (unless the presentation is told by its weekday too, ``onset_gap``'s ``weekday_onset_gap``)
-    if weekday is not None and (gap is None or gap[0] < 7) and not (gap is not None and weekday in gap[1]):
-        # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
-        # date (under a week before, the shorter spans after it): no anchor, the offsets stay blank
-        return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, weekday, "history")]
-    if gap is None and onset_date is None and (in_stay := onset_during_stay(history)) is not None:
-        # admitted without symptoms, the first on hospital day N: the admission N days before the onset
-        gap = in_stay
-    if gap is not None:
-        events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
-        return Timeline(ONSET, gap[1], gap[0]), dates, events
+    return dates
+
+
+def _anchor_without_gap(history: str, dates: _Dates, onset_moment: bool, onset_date: tuple[date, str] | None
+                        ) -> tuple[Timeline, list[Event]]:
+    """``_anchor``'s axis and events of a case whose texts tell no span from the onset to the admission: an onset on
+    an operation's count, an onset the films or the history date, an onset told on no day (no anchor), a stay
+    begun in another hospital (no anchor), else the hospitalisation's day 0."""
     if dates.operation_onset is not None and onset_date is None:
         # a nosocomial onset told on an operation's count: days since it, the admission's day not told
         told = dates.operation_onset.evidence
-        return Timeline(ONSET, told, None), dates, [Event("symptom onset", 0, told, "history")]
+        return Timeline(ONSET, told, None), [Event("symptom onset", 0, told, "history")]
     if onset_moment or onset_date is not None:
-        return (Timeline(ONSET, "", None), dates,
+        return (Timeline(ONSET, "", None),
                 [Event("symptom onset", 0, onset_date[1], "history")] if onset_date else [])
     if (told := onset_told_not_a_day(history)) is not None:
         # "Symptoms for 6-7 days", "symptoms since mid-October": the illness began before the admission on a day
         # the page does not give; counting from the admission would be a guess: no anchor, the offsets stay blank
-        return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, told, "history")]
+        return Timeline(ONSET, "", None), [Event("symptom onset", None, told, "history")]
     if (stay := _TRANSFERRED_FROM_HOSPITAL.search(history)) is not None \
             and not about_other_person(history, stay.start(), stay.end()):
         # "transferred from another hospital with COVID-19 pneumonia": the stay began there, on a day not told; the
         # arrival in the authors' hospital is no hospitalisation's day 0: no anchor, the offsets stay blank
-        return Timeline(HOSPITALISATION, "", None), dates, []
-    return Timeline(HOSPITALISATION, "", 0), dates, []
+        return Timeline(HOSPITALISATION, "", None), []
+    return Timeline(HOSPITALISATION, "", 0), []
 
 
 #: A stay begun in another hospital ("was transferred from another hospital", "referred from a peripheral hospital",
