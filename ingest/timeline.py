@@ -45,6 +45,7 @@ from .normalize.common import (
     OTHER_PERSON,
     ROMAN_NUMBERS,
     ROMAN_NUMERALS,
+    FastPattern,
     about_other_person,
     clause_at,
     fast_init,
@@ -1520,75 +1521,21 @@ def _history_dates(history: str, day_first: bool = False
     admission: list[tuple[date, str]] = []
     noticed: list[tuple[date, str]] = []  # the dates of a change someone noticed (``_NOTICED_CUES``)
     headings = [m.span() for m in _HEADING.finditer(history)]
-    # "Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the onset
-    # is the exposure's date plus the time; no other date of its sentence is the onset's
-    after_exposure = (onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
-                      or dated_test_after_span(history, day_first)
-                      or onset_same_day_as_dated_event(history, day_first)
-                      or onset_in_dated_entries(history, day_first)
-                      or onset_earlier_than_dated_moment(history, day_first))
+    after_exposure = _onset_told_after_dated_moment(history, day_first)
     told_sentence = after_exposure[2] if after_exposure else (-1, -1)
     every_date = dates_in(history, day_first)
     for start, end, value in every_date:
         s_start, s_end = sentence_at(history, start)
-        if _epidemic_date(history, s_start, start):
-            continue  # "where the first case was confirmed on February 26, 2020": the epidemic's date
-        if _DISCHARGED_ON.search(history, max(s_start, start - 40), start):
-            continue  # "was admitted on 26 March and was discharged on 8 April 2020": the discharge's date
-        distance = {}
-        nearest = {}
-        for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES),
-                           ("noticed", _NOTICED_CUES)):
-            # "before entry (January 18)": a moment before the admission, not the admission; a
-            # section's title ("Case Presentation: On March 8, ...") names no moment
-            spans = [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
-                     if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
-                                                      or _COUNTED_AFTER.search(history, max(s_start, m.start() - 30),
-                                                                               m.start())
-                                                      or (_PRESENTED_AS_HAD.match(history, m.end())
-                                                      and m.group(0).lower() == "presented")
-                                                      or _to_icu(history, m, s_start)
-                                                      or _TO_NEONATAL.match(history, m.end())
-                                                      or _LENGTH_OF_STAY.search(history, max(s_start, m.start() - 30),
-                                                                                m.start())))
-                     and not (kind == "exposure" and _after_the_date(history, end, m.start()))
-                     # (the one noticing may be a relative: "his wife found him lethargic"; the one found not)
-                     and not (kind == "noticed" and not m.group("whom")
-                              and about_other_person(history, m.start(), m.end()))
-                     and not (kind == "onset" and not m.group(0).lower().endswith("until")
-                              and _PASSIVE_START.search(history, max(s_start, m.start() - 24), m.start()))
-                     and not (kind == "onset"
-                              and _CAUSE_BEFORE.search(history, max(s_start, m.start() - 24), m.start()))
-                     and not (kind == "onset" and _coordinated_cause(history, s_start, m.start()))
-                     and not any(a <= m.start() < b for a, b in headings)]
-            if spans:
-                distance[kind], nearest[kind] = min((_cue_distance(history, start, end, a, b), (a, b))
-                                                    for a, b in spans)
-        if ((_SINCE_DATE.search(history, max(s_start, start - 12), start)
-             and not _STAY_SINCE.search(history, max(s_start, start - _STAY_SINCE_CHARS), start)
-             and not _STAY_AT_PLACE_SINCE.search(history, max(s_start, start - _STAY_AT_PLACE_CHARS), start)
-             and _since_tells_illness(history, s_start, s_end))
-                or _symptom_from(history, s_start, start) or _presented_symptom(history, s_start, start, end)
-                or _had_symptom_on(history, s_start, start)):
+        if _date_of_no_moment(history, s_start, start):
+            continue
+        distance, nearest = _nearest_cues(history, (s_start, s_end), start, end, headings)
+        if _symptom_told_from_date(history, s_start, s_end, start, end):
             # "dal 10 marzo febbre", "since March 10 he had fever", "had fever from February 1", "presented on 16
             # April fever": when it began
             distance = {"onset": 0}
             symptom_starts.add(value)
-        if not distance or len(set(distance.values())) < len(distance):
-            continue  # no moment named, or both as near
-        if _exam_dated_alone(history, s_start, s_end, start, end):
-            continue  # "..., and CT on 22.03.2020 showed ...": the exam's date, not the cue's moment
-        kind = min(distance, key=distance.get)
-        if kind in ("admission", "onset") and _RANGE_END.search(history, max(s_start, start - _RANGE_END_CHARS),
-                                                                start):
-            # "From 12 to 24 February he was hospitalised": the stay's last day, no admission; "treated from 2 to 16
-            # November 2020 (symptom onset 29 October 2020)": the range's end is no onset either
-            continue
-        if kind == "onset" and (s_start, s_end) == told_sentence:
-            continue
-        if _cue_dated_by_another(history, every_date, (start, end), distance[kind], nearest.get(kind)):
-            continue  # "He was confirmed on March 4 ... and admitted on March 6": March 4 is no admission
-        if kind != "exposure":  # "returned from a business trip on 27 February": no moment of the illness
+        kind = _date_kind(history, (s_start, s_end), (start, end), distance, nearest, every_date, told_sentence)
+        if kind is not None and kind != "exposure":  # "returned from a business trip on 27 February": no moment
             {"onset": onset, "admission": admission, "noticed": noticed}[kind].append((value, history[start:end]))
     if after_exposure is not None:
         onset.append(after_exposure[:2])
@@ -1596,19 +1543,123 @@ def _history_dates(history: str, day_first: bool = False
         admission.append(same_day)
     if not onset:
         onset = noticed
-    one = lambda found: found[0] if found and len({d for d, _ in found}) == 1 else None  # noqa: E731
-    admitted = one(admission)
+    admitted = _one_date(admission)
+    onset, earlier = _settled_onsets(history, onset, admitted, symptom_starts)
+    return _one_date(onset), admitted, earlier if _one_date(onset) else ()
+
+
+def _one_date(found: Sequence[tuple[date, str]]) -> tuple[date, str] | None:
+    """The first of ``found`` when all its entries tell one date, else None (``_history_dates``: two dates of one
+    moment are no reading)."""
+    return found[0] if found and len({d for d, _ in found}) == 1 else None
+
+
+def _onset_told_after_dated_moment(history: str, day_first: bool) -> tuple[date, str, tuple[int, int]] | None:
+    """(the onset, its words, its sentence's span) when the history tells the onset as a time from another dated
+    moment ("Symptoms began 4 days after the last shift (3 March) ..., and her swab was positive on 8 March": the
+    onset is the exposure's date plus the time; no other date of its sentence is the onset's), else None; the first
+    of ``_history_dates``' readings that tells it."""
+    return (onset_after_dated_exposure(history, day_first) or onset_before_dated_event(history, day_first)
+            or dated_test_after_span(history, day_first)
+            or onset_same_day_as_dated_event(history, day_first)
+            or onset_in_dated_entries(history, day_first)
+            or onset_earlier_than_dated_moment(history, day_first))
+
+
+def _date_of_no_moment(history: str, s_start: int, start: int) -> bool:
+    """Whether the date at ``start`` (in the sentence from ``s_start``) is the epidemic's ("where the first case was
+    confirmed on February 26, 2020") or a discharge's ("was admitted on 26 March and was discharged on 8 April
+    2020"): ``_history_dates`` reads no moment of the illness from it."""
+    return bool(_epidemic_date(history, s_start, start)
+                or _DISCHARGED_ON.search(history, max(s_start, start - 40), start))
+
+
+def _nearest_cues(history: str, sentence: tuple[int, int], start: int, end: int, headings: Sequence[tuple[int, int]]
+                  ) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """For the date at ``start``-``end``, the distance to and the span of the nearest cue of each moment (onset,
+    admission, exposure, noticed) its sentence names, by kind (``_history_dates``: the date is the nearest cue's
+    moment)."""
+    distance = {}
+    nearest = {}
+    for kind, cues in (("onset", _ONSET_CUES), ("admission", _ADMISSION_CUES), ("exposure", _EXPOSURE_CUES),
+                       ("noticed", _NOTICED_CUES)):
+        spans = _cue_spans(history, kind, cues, sentence, end, headings)
+        if spans:
+            distance[kind], nearest[kind] = min((_cue_distance(history, start, end, a, b), (a, b))
+                                                for a, b in spans)
+    return distance, nearest
+
+
+def _cue_spans(history: str, kind: str, cues: FastPattern, sentence: tuple[int, int], end: int,
+               headings: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of the sentence's cues of the moment ``kind`` that name that moment for the date ending at ``end``
+    (``_nearest_cues``): "before entry (January 18)" is a moment before the admission, not the admission; a
+    section's title ("Case Presentation: On March 8, ...") names no moment."""
+    s_start, s_end = sentence
+    return [(m.start(), m.end()) for m in cues.finditer(history, s_start, s_end)
+            if not (kind == "admission" and (_BEFORE.search(history, max(s_start, m.start() - 14), m.start())
+                                             or _COUNTED_AFTER.search(history, max(s_start, m.start() - 30),
+                                                                      m.start())
+                                             or (_PRESENTED_AS_HAD.match(history, m.end())
+                                             and m.group(0).lower() == "presented")
+                                             or _to_icu(history, m, s_start)
+                                             or _TO_NEONATAL.match(history, m.end())
+                                             or _LENGTH_OF_STAY.search(history, max(s_start, m.start() - 30),
+                                                                       m.start())))
+            and not (kind == "exposure" and _after_the_date(history, end, m.start()))
+            # (the one noticing may be a relative: "his wife found him lethargic"; the one found not)
+            and not (kind == "noticed" and not m.group("whom")
+                     and about_other_person(history, m.start(), m.end()))
+            and not (kind == "onset" and not m.group(0).lower().endswith("until")
+                     and _PASSIVE_START.search(history, max(s_start, m.start() - 24), m.start()))
+            and not (kind == "onset"
+                     and _CAUSE_BEFORE.search(history, max(s_start, m.start() - 24), m.start()))
+            and not (kind == "onset" and _coordinated_cause(history, s_start, m.start()))
+            and not any(a <= m.start() < b for a, b in headings)]
+
+
+def _symptom_told_from_date(history: str, s_start: int, s_end: int, start: int, end: int) -> bool:
+    """Whether the sentence tells a symptom from the date at ``start``-``end`` ("dal 10 marzo febbre", "since March
+    10 he had fever", "had fever from February 1", "presented on 16 April fever"): the date is when it began
+    (``_history_dates``)."""
+    return bool((_SINCE_DATE.search(history, max(s_start, start - 12), start)
+                 and not _STAY_SINCE.search(history, max(s_start, start - _STAY_SINCE_CHARS), start)
+                 and not _STAY_AT_PLACE_SINCE.search(history, max(s_start, start - _STAY_AT_PLACE_CHARS), start)
+                 and _since_tells_illness(history, s_start, s_end))
+                or _symptom_from(history, s_start, start) or _presented_symptom(history, s_start, start, end)
+                or _had_symptom_on(history, s_start, start))
+
+
+def _date_kind(history: str, sentence: tuple[int, int], span: tuple[int, int], distance: dict[str, int],
+               nearest: dict[str, tuple[int, int]], every_date: Sequence[tuple[int, int, date]],
+               told_sentence: tuple[int, int]) -> str | None:
+    """The moment (onset, admission, exposure, noticed) the date at ``span`` is, by its nearest cue; None when its
+    sentence names none, two as near, or the date is another's (an exam's, a range's end, a date another reading
+    told, a cue another date is nearer to): ``_history_dates``."""
+    s_start, s_end = sentence
+    start, end = span
+    if not distance or len(set(distance.values())) < len(distance):
+        return None  # no moment named, or both as near
+    if _exam_dated_alone(history, s_start, s_end, start, end):
+        return None  # "..., and CT on 22.03.2020 showed ...": the exam's date, not the cue's moment
+    kind = min(distance, key=distance.get)
+    if kind in ("admission", "onset") and _RANGE_END.search(history, max(s_start, start - _RANGE_END_CHARS), start):
+        # "From 12 to 24 February he was hospitalised": the stay's last day, no admission; "treated from 2 to 16
+        # November 2020 (symptom onset 29 October 2020)": the range's end is no onset either
+        return None
+    if kind == "onset" and sentence == told_sentence:
+        return None
+    if _cue_dated_by_another(history, every_date, span, distance[kind], nearest.get(kind)):
+        return None  # "He was confirmed on March 4 ... and admitted on March 6": March 4 is no admission
+    return kind
+
+
+def _settled_onsets(history: str, onset: list[tuple[date, str]], admitted: tuple[date, str] | None,
+                    symptom_starts: set[date]) -> tuple[list[tuple[date, str]], tuple[tuple[date, str], ...]]:
+    """The onsets ``_history_dates`` read, settled to the illness's (those before the admission; several symptoms'
+    starts or one onset's words to the first), and the earlier episodes' onsets (oldest first)."""
     if admitted is not None:
-        # a symptom dated after the admission is a complication of the stay ("new pleuritic chest
-        # pain developed ...; a radiograph on March 24"), not the illness's onset; unless the history tells no
-        # illness before the admission and the stay's course turning to it ("Decorso post-operatorio regolare fino
-        # all'8 marzo, quando compaiono febbre e tosse": an illness that began in hospital)
-        onset = [_year_before(d, words, admitted) for d, words in onset]
-        later = [(d, words) for d, words in onset if d > admitted[0]]
-        onset = [(d, words) for d, words in onset if d <= admitted[0]]
-        if (not onset and later and onset_gap(history) is None and _admitted_for_another_cause(history, admitted[1])
-                and all(_turn_to_illness(history, words) for _, words in later)):
-            onset = later
+        onset = _onsets_of_the_admission(history, onset, admitted)
     earlier: tuple[tuple[date, str], ...] = ()
     if len({d for d, _ in onset}) > 1:
         onset, earlier = _episodes(history, onset)
@@ -1619,7 +1670,23 @@ def _history_dates(history: str, day_first: bool = False
         onset = [min(onset)]
     if len({d for d, _ in onset}) > 1 and _symptoms_of_one_onset(history, onset):
         onset = [min(onset)]
-    return one(onset), admitted, earlier if one(onset) else ()
+    return onset, earlier
+
+
+def _onsets_of_the_admission(history: str, onset: list[tuple[date, str]], admitted: tuple[date, str]
+                             ) -> list[tuple[date, str]]:
+    """The onsets on or before the admission (a year's turn read back: ``_year_before``): a symptom dated after the
+    admission is a complication of the stay ("new pleuritic chest pain developed ...; a radiograph on March 24"),
+    not the illness's onset; unless the history tells no illness before the admission and the stay's course
+    turning to it ("Decorso post-operatorio regolare fino all'8 marzo, quando compaiono febbre e tosse": an illness
+    that began in hospital)."""
+    onset = [_year_before(d, words, admitted) for d, words in onset]
+    later = [(d, words) for d, words in onset if d > admitted[0]]
+    onset = [(d, words) for d, words in onset if d <= admitted[0]]
+    if (not onset and later and onset_gap(history) is None and _admitted_for_another_cause(history, admitted[1])
+            and all(_turn_to_illness(history, words) for _, words in later)):
+        onset = later
+    return onset
 
 
 #: The admission told as the day of the sentence before it: "He was admitted on the same day", "She was hospitalized
@@ -3160,24 +3227,8 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     readmission = _dated_readmission(dated, undated) or _readmission_and_bare_day(moments)
     if readmission is not None:
         return readmission, ""
-    if dated and len({m.days for m in dated}) == 1 and all(
-            m.kind == LABEL and any(d.where == m.where for d in dated) for m in undated):
-        # "January 28, 2020 (day 6)": a bare day count beside the date in the same words restates it (its base
-        # untold); the date dates the film
-        moments = dated
-    elif dated and len(dated) < len(moments) and len({m.days for m in dated}) == 1:
-        # "taken on January 21, 2020 (3 days after the symptom onset)": the relative words say it
-        moments = [m for m in moments if m.kind != DATED]
-    courses = [m for m in moments if m.kind == UNPLACED and _COURSE_SPAN.match(m.evidence)]
-    if courses and all(m.kind == AFTER_PREVIOUS for m in moments if m not in courses) and len(courses) < len(moments):
-        # "Three weeks later, after 12 days of mechanical ventilation": the course's length tells
-        # what came between the films, "later" the film's own day
-        moments = [m for m in moments if m not in courses]
+    moments = _restating_words_dropped(moments, dated, undated)
     distinct = {(m.kind, m.days) for m in moments}
-    if (AFTER_READMISSION, 0) in distinct and len(distinct) == 2 and any(k == AFTER_DISCHARGE for k, _ in distinct):
-        # "at readmission, 3 weeks after discharge": the second words give the readmission's day
-        moments = [m for m in moments if m.kind == AFTER_DISCHARGE]
-        distinct = {(m.kind, m.days) for m in moments}
     if len(distinct) == 1:
         return moments[0], ""
     based = {(kind, days) for kind, days in distinct if kind != LABEL}
@@ -3195,20 +3246,52 @@ def _one_moment(moments: list[Moment]) -> tuple[Moment | None, str]:
     illness_day = _admission_on_its_illness_day(moments)
     if illness_day is not None:
         return illness_day, ""
+    label = _label_over_prose(moments)
+    if label is not None:
+        return label, ""
+    return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
+
+
+def _restating_words_dropped(moments: list[Moment], dated: list[Moment], undated: list[Moment]) -> list[Moment]:
+    """``_one_moment``'s moments less the words restating or framing another's day: a bare day count beside the one
+    date, the date beside relative words, a course's length beside "later", a readmission beside the time since the
+    discharge that gives its day."""
+    if dated and len({m.days for m in dated}) == 1 and all(
+            m.kind == LABEL and any(d.where == m.where for d in dated) for m in undated):
+        # "January 28, 2020 (day 6)": a bare day count beside the date in the same words restates it (its base
+        # untold); the date dates the film
+        moments = dated
+    elif dated and len(dated) < len(moments) and len({m.days for m in dated}) == 1:
+        # "taken on January 21, 2020 (3 days after the symptom onset)": the relative words say it
+        moments = [m for m in moments if m.kind != DATED]
+    courses = [m for m in moments if m.kind == UNPLACED and _COURSE_SPAN.match(m.evidence)]
+    if courses and all(m.kind == AFTER_PREVIOUS for m in moments if m not in courses) and len(courses) < len(moments):
+        # "Three weeks later, after 12 days of mechanical ventilation": the course's length tells
+        # what came between the films, "later" the film's own day
+        moments = [m for m in moments if m not in courses]
+    distinct = {(m.kind, m.days) for m in moments}
+    if (AFTER_READMISSION, 0) in distinct and len(distinct) == 2 and any(k == AFTER_DISCHARGE for k, _ in distinct):
+        # "at readmission, 3 weeks after discharge": the second words give the readmission's day
+        moments = [m for m in moments if m.kind == AFTER_DISCHARGE]
+    return moments
+
+
+def _label_over_prose(moments: list[Moment]) -> Moment | None:
+    """The film's label's moment when its labels tell one (``_one_moment``'s last reading), else None: a label and
+    its caption often say the same day twice, the caption naming its base ("day12" and "12 days after admission");
+    otherwise the label wins over prose."""
     labels = [m for m in moments if m.where in ("label", "filename")]
     prose = [m for m in moments if m not in labels]
     if labels and len({(m.kind, m.days) for m in labels}) == 1:
-        # a label and its caption often say the same day twice: the caption names its base
-        # ("day12" and "12 days after admission"); otherwise the label wins over prose
         same_day = [m for m in prose if m.days == labels[0].days and m.kind != LABEL]
         # ... unless the label names the base the caption leaves out: "12 days after admission" (the text
         # citing the figure) and the caption's "Follow-up CT after 12 days"
         unbased = labels[0].kind in (SINCE_ADMISSION, SINCE_ONSET, HOSPITAL_DAY) and bool(same_day) and all(
             m.kind == AFTER_PREVIOUS for m in same_day)
         if same_day and len({m.kind for m in same_day}) == 1 and not unbased:
-            return same_day[0], ""
-        return labels[0], ""
-    return None, "the image's words give several moments: " + "; ".join(repr(m.evidence) for m in moments)
+            return same_day[0]
+        return labels[0]
+    return None
 
 
 def _admission_on_its_illness_day(moments: list[Moment]) -> Moment | None:
@@ -3500,22 +3583,12 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
     after a case history the notes repeat (backfill): a case of them telling no onset places its first
     exam, which the next counts from, at day 0 (``_presenting_first_exam``)."""
     ordered = sorted(images, key=lambda i: i.position)
-    moments, readmission = _case_image_moments(ordered, history, findings, captions_are_notes, day_first)
-    chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
-    chosen.update(zip((i.position for i in ordered), _later_after_signed_label(
-        ordered, [moments[i.position] for i in ordered], [chosen[i.position] for i in ordered])))
-    for image in ordered:
-        unread = _unread_slashed_date(f"{image.date_text} {image.caption}", day_first)
-        if chosen[image.position] == (None, "") and unread:
-            # "radiograph on 4/11/2020": a day the film tells that cannot be read, not the presentation's
-            chosen[image.position] = (None, f"{unread!r}: month or day first is not told")
+    moments, readmission, chosen = _chosen_moments(ordered, history, findings, captions_are_notes, day_first)
     timeline, dates, events = _anchor(history, findings, day_first,
                                       any(m is not None and m.kind == SINCE_ONSET for m, _ in chosen.values()),
                                       readmission, discussion)
     chosen.update(_arrival_on_transfer(history, chosen, dates, day_first)
                   or _arrival_on_transfer_in_findings(findings, chosen, dates, day_first))
-    # Labels count from admission when one of them is day 0 (or signed: "Day +3").
-    admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     if presenting is None:
         presenting = _one_exam(ordered) and not captions_are_notes and _history_presents_film(
             history, timeline.anchor_evidence, findings)
@@ -3532,10 +3605,58 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         dates = _first_film_dated_presentation(chosen_in_order, timeline, dates,
                                                moments[ordered[0].position] if ordered else ())
     labels_from_illness = _labels_count_illness(chosen_in_order, timeline, history)
+    admission_scale = _labels_count_admission(ordered, moments, chosen_in_order, timeline, history,
+                                              labels_from_illness)
+
+    def axis_of(k: int) -> _Axis:
+        """The axis the ``k``-th image is placed on (``_place_images``)."""
+        return _Axis(timeline, dates, admission_scale, presenting or k in first_exam, admission_base_told,
+                     _history_presents(history, timeline), labels_from_illness)
+
+    offsets = _place_images(ordered, chosen, history, timeline, dates, events, axis_of)
+    offsets = _after_a_later_exam(ordered, [chosen[i.position] for i in ordered], offsets)
+    offsets = _in_the_return(offsets, timeline, history)
+    return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+
+
+def _chosen_moments(ordered: Sequence[ImageTexts], history: str, findings: str, captions_are_notes: bool,
+                    day_first: bool) -> tuple[dict[int, list[Moment]], Moment | None,
+                                              dict[int, tuple[Moment | None, str]]]:
+    """(every image's moments, the readmission, the one moment chosen of each image with the reason when none) of
+    ``case_timeline``, before the history anchors them: each image's texts read, a later film after a signed label,
+    a slashed date the film tells but nobody can read ("radiograph on 4/11/2020") kept as a blank's reason."""
+    moments, readmission = _case_image_moments(ordered, history, findings, captions_are_notes, day_first)
+    chosen: dict[int, tuple[Moment | None, str]] = {p: _one_moment(m) for p, m in moments.items()}
+    chosen.update(zip((i.position for i in ordered), _later_after_signed_label(
+        ordered, [moments[i.position] for i in ordered], [chosen[i.position] for i in ordered])))
+    for image in ordered:
+        unread = _unread_slashed_date(f"{image.date_text} {image.caption}", day_first)
+        if chosen[image.position] == (None, "") and unread:
+            # "radiograph on 4/11/2020": a day the film tells that cannot be read, not the presentation's
+            chosen[image.position] = (None, f"{unread!r}: month or day first is not told")
+    return moments, readmission, chosen
+
+
+def _labels_count_admission(ordered: Sequence[ImageTexts], moments: dict[int, list[Moment]],
+                            chosen_in_order: Sequence[tuple[Moment | None, str]], timeline: Timeline, history: str,
+                            labels_from_illness: bool) -> bool:
+    """Whether the case's day labels count from the admission (``case_timeline``'s ``admission_scale``): one of them
+    is day 0 (or signed: "Day +3") unless signed labels count the illness, or the labels, the texts or the stay's
+    count go on from the admission."""
+    admission_scale = any(_has_day_zero_label(found) for found in moments.values())
     admission_scale = admission_scale and not _signed_labels_count_illness(moments.values(), labels_from_illness)
     admission_scale = admission_scale or (_labels_count_stay(ordered, chosen_in_order) and not labels_from_illness)
     admission_scale = admission_scale or _texts_count_stay(chosen_in_order, timeline, history)
-    admission_scale = admission_scale or _stay_count_goes_on(ordered, chosen_in_order, timeline, history)
+    return admission_scale or _stay_count_goes_on(ordered, chosen_in_order, timeline, history)
+
+
+def _place_images(ordered: Sequence[ImageTexts], chosen: dict[int, tuple[Moment | None, str]], history: str,
+                  timeline: Timeline, dates: _Dates, events: list[Event], axis_of: Callable[[int], _Axis]
+                  ) -> list[ImageOffset]:
+    """Every image's offset, in order (its event appended to ``events``): ``case_timeline``'s placing of each film's
+    chosen moment on its axis (``axis_of``). A film counted from an earlier one ("3 days later", "after the first
+    CT") counts from the last film placed before its exam (of its kind when it names one), so the days placed so far
+    go along; a film telling a moment the axis cannot place leaves the next one's base unknown."""
     offsets: list[ImageOffset] = []
     last_day: int | None = None  # the day of the last image placed
     previous_day: int | None = None  # the day of the last image placed before the image's exam
@@ -3549,21 +3670,13 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
         if not _same_exam(ordered, k):
             previous_day, previous_of_kind = last_day, dict(last_of_kind)
             earlier_exams = list(exam_kinds)
-        base_kind, named = _counted_from_exam(chosen[image.position], image.caption)
-        first_kind = _counted_from_first_exam(chosen[image.position], image.caption)
-        # (no earlier film of that exam: the first one is not among the case's films)
-        exam_day = ((first_of_kind[first_kind], True) if first_kind in first_of_kind
-                    else (previous_of_kind.get(base_kind), named))
-        exam_day = _follow_up_exam_day(chosen[image.position][0], exam_day, earlier_exams, base_kind)
+        exam_day = _image_exam_day(chosen[image.position], image.caption, first_of_kind, previous_of_kind,
+                                   earlier_exams)
         if first and _counted_from_presentation(history, image, chosen[image.position][0], timeline, dates):
             previous_day = timeline.admission_day
         if _of_the_same_exam(chosen[image.position][0]) and _same_exam(ordered, k):
             previous_day = last_day  # "Coronal reconstruction of the same CT" under its axial image: that film's day
-        moment, day, rule, reason = _placed(chosen[image.position],
-                                            _Axis(timeline, dates, admission_scale, presenting or k in first_exam,
-                                                  admission_base_told, _history_presents(history, timeline),
-                                                  labels_from_illness),
-                                            previous_day, first, exam_day)
+        moment, day, rule, reason = _placed(chosen[image.position], axis_of(k), previous_day, first, exam_day)
         kind = _exam_kind(image.caption) if day is not None or chosen[image.position] != (None, "") else ""
         if kind:
             last_of_kind[kind] = day
@@ -3579,9 +3692,20 @@ def case_timeline(history: str, images: Sequence[ImageTexts], findings: str = ""
             # a film telling a moment the axis cannot place: the next film's "3 days later" counts
             # from it, so its day is not known either (a film telling none is passed over)
             last_day = None
-    offsets = _after_a_later_exam(ordered, [chosen[i.position] for i in ordered], offsets)
-    offsets = _in_the_return(offsets, timeline, history)
-    return Timeline(timeline.anchor, timeline.anchor_evidence, timeline.admission_day, tuple(events), tuple(offsets))
+    return offsets
+
+
+def _image_exam_day(chosen: tuple[Moment | None, str], caption: str, first_of_kind: dict[str, int | None],
+                    previous_of_kind: dict[str, int | None], earlier_exams: list[str]) -> tuple[int | None, bool]:
+    """(the day of the earlier exam the film's bare interval counts from, whether its words name that exam)
+    (``_place_images``): the case's first film of the kind its words name as the first, else the last film of the
+    kind they name placed before its exam, else a follow-up's earlier exam (``_follow_up_exam_day``)."""
+    base_kind, named = _counted_from_exam(chosen, caption)
+    first_kind = _counted_from_first_exam(chosen, caption)
+    # (no earlier film of that exam: the first one is not among the case's films)
+    exam_day = ((first_of_kind[first_kind], True) if first_kind in first_of_kind
+                else (previous_of_kind.get(base_kind), named))
+    return _follow_up_exam_day(chosen[0], exam_day, earlier_exams, base_kind)
 
 
 #: The patient's arrival in the authors' unit told as a transfer from another hospital, in a clause of its own: "Il
@@ -4301,16 +4425,7 @@ class CaseImages:
         anchors; the arguments are ``case_timeline``'s."""
         k = self._index[image.position]
         same = image == self._ordered[k]
-        own = self._day_ones[k] if same else admission_is_day_one(image.date_text, image.caption)
-        day_one = admission_is_day_one(history, findings) or next(
-            (d for d in _in_film_order(self._told_day_ones, k, own) if d), "")
-        own_onset = self._onset_ones[k] if same else onset_is_day_one(image.date_text, image.caption)
-        onset_one = onset_is_day_one(history, findings) or next(
-            (d for d in _in_film_order(self._told_onset_ones, k, own_onset) if d), "")
-        own_pairs = self._stay_pairs[k] if same else _stay_pairs_of(image)
-        stay_pair = None if day_one or onset_one else _one_pair(
-            pair for pairs in ((*stay_days_pairs(history, findings),), *_in_film_order(self._told_stay_pairs, k,
-                                                                                        own_pairs)) for pair in pairs)
+        day_one, onset_one, stay_pair = self._counts(history, findings, image, k, same)
         self._use(day_one, onset_one, stay_pair)
         if same:  # the film as the case holds it: its moments are read already
             moments, chosen = self._moments[k], self._chosen[k]
@@ -4318,17 +4433,7 @@ class CaseImages:
             moments = _rebased_on_onset(_rebased(_stay_on_illness(image_moments(image, self._notes, self._day_first),
                                                                   stay_pair), day_one), onset_one)
             chosen = _one_moment(moments)
-        first = chosen if k == 0 else self._chosen[0]
-        if (_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
-                or self._raw_first_visit or any(m.kind == FIRST_VISIT for m in moments)
-                or ((self._initial_label or _LABEL_INITIAL.match(image.date_text) is not None)
-                    and first_visit_told_a_film(history))
-                or (not self._notes and first[0] is not None and first[0].kind == AFTER_PREVIOUS)):
-            # an interval from an earlier exam of a kind, a case telling a first visit (which the history
-            # decides how to read), or a first legend told after the exam before (which may count from the
-            # presentation: ``_counted_from_presentation``; a note never does, so backfill's patients of
-            # thousands of notes keep the one-film path): the films are placed in order, as case_timeline
-            # places them (such films are few)
+        if self._placed_in_order(history, image, k, moments, chosen):
             images = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             return case_timeline(history, images, findings, self._notes, self._day_first, presenting,
                                  admission_base_told, history_before_legends=self._history_told
@@ -4341,6 +4446,59 @@ class CaseImages:
             ordered = [*self._ordered[:k], image, *self._ordered[k + 1:]]
             presenting = _one_exam(ordered) and not self._notes and _history_presents_film(
                 history, timeline.anchor_evidence, findings)
+        chosen_all = self._chosen_all(history, findings, timeline, dates, k, moments, chosen)
+        chosen = chosen_all[k]
+        first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
+                                            _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
+                                            self._history_told)
+        presenting = (presenting and timeline.anchor_evidence != "") or k in first_exam
+        if not self._notes:
+            # (the first film's own moments, as case_timeline gives them: "2020/03/25 (on admission)" dates it)
+            first_moments = moments if k == 0 else self._moments[0]
+            dates = _first_film_dated_presentation(chosen_all, timeline, dates, first_moments)
+        axis = self._axis(history, timeline, dates, chosen_all, day_zero, presenting, admission_base_told)
+        # only a moment counted from the previous film reads the previous film's day
+        after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
+        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous
+                                            else None, k == 0)
+        return _image_offset(timeline, image.position, moment, day, rule, reason)
+
+    def _counts(self, history: str, findings: str, image: ImageTexts, k: int, same: bool
+                ) -> tuple[str, str, tuple[int, str] | None]:
+        """(the words making the admission day 1, those making the onset day 1, the one pair of a hospital day and
+        its day of the illness) ``offset_of`` reads the films' moments on: the history's, else the films' in order
+        with ``image``'s own in place of the ``k``-th film's (``same``: it is the case's film, read already)."""
+        own = self._day_ones[k] if same else admission_is_day_one(image.date_text, image.caption)
+        day_one = admission_is_day_one(history, findings) or next(
+            (d for d in _in_film_order(self._told_day_ones, k, own) if d), "")
+        own_onset = self._onset_ones[k] if same else onset_is_day_one(image.date_text, image.caption)
+        onset_one = onset_is_day_one(history, findings) or next(
+            (d for d in _in_film_order(self._told_onset_ones, k, own_onset) if d), "")
+        own_pairs = self._stay_pairs[k] if same else _stay_pairs_of(image)
+        stay_pair = None if day_one or onset_one else _one_pair(
+            pair for pairs in ((*stay_days_pairs(history, findings),), *_in_film_order(self._told_stay_pairs, k,
+                                                                                        own_pairs)) for pair in pairs)
+        return day_one, onset_one, stay_pair
+
+    def _placed_in_order(self, history: str, image: ImageTexts, k: int, moments: list[Moment],
+                         chosen: tuple[Moment | None, str]) -> bool:
+        """Whether ``offset_of`` places the films in order, as case_timeline places them (such films are few): an
+        interval from an earlier exam of a kind, a case telling a first visit (which the history decides how to
+        read), or a first legend told after the exam before (which may count from the presentation:
+        ``_counted_from_presentation``; a note never does, so backfill's patients of thousands of notes keep the
+        one-film path)."""
+        first = chosen if k == 0 else self._chosen[0]
+        return bool(_counted_from_exam(chosen, image.caption)[0] or _counted_from_first_exam(chosen, image.caption)
+                    or self._raw_first_visit or any(m.kind == FIRST_VISIT for m in moments)
+                    or ((self._initial_label or _LABEL_INITIAL.match(image.date_text) is not None)
+                        and first_visit_told_a_film(history))
+                    or (not self._notes and first[0] is not None and first[0].kind == AFTER_PREVIOUS))
+
+    def _chosen_all(self, history: str, findings: str, timeline: Timeline, dates: _Dates, k: int,
+                    moments: list[Moment], chosen: tuple[Moment | None, str]) -> list[tuple[Moment | None, str]]:
+        """Every film's chosen moment, the ``k``-th's being ``chosen`` (of ``moments``), after what case_timeline
+        reads of all the films once anchored: the bare days at discharge on the illness's count, the arrival on a
+        transfer, a film's own date where the base is untold."""
         # the other films' bare days at discharge are read once per count (``_use``): only this film's is read here
         bare = self._bare - {k} if k in self._bare else self._bare
         if _bare_discharge_days((moments,), (chosen,)):
@@ -4352,28 +4510,19 @@ class CaseImages:
                        or _arrival_on_transfer_in_findings(findings, dict(enumerate(chosen_all)), dates,
                                                            self._day_first))
         chosen_all = [transferred.get(j, found) for j, found in enumerate(chosen_all)]
-        chosen_all = [_own_date_where_base_untold(m, c, timeline, dates)
-                      for m, c in zip([*self._moments[:k], moments, *self._moments[k + 1:]], chosen_all)]
-        chosen = chosen_all[k]
-        first_exam = _presenting_first_exam(self._ordered, chosen_all, timeline,
-                                            _icu_at_presentation(history, timeline.anchor_evidence), dates.admission,
-                                            self._history_told)
-        presenting = (presenting and timeline.anchor_evidence != "") or k in first_exam
-        if not self._notes:
-            # (the first film's own moments, as case_timeline gives them: "2020/03/25 (on admission)" dates it)
-            first_moments = moments if k == 0 else self._moments[0]
-            dates = _first_film_dated_presentation(chosen_all, timeline, dates, first_moments)
+        return [_own_date_where_base_untold(m, c, timeline, dates)
+                for m, c in zip([*self._moments[:k], moments, *self._moments[k + 1:]], chosen_all)]
+
+    def _axis(self, history: str, timeline: Timeline, dates: _Dates, chosen_all: list[tuple[Moment | None, str]],
+              day_zero: int, presenting: bool, admission_base_told: bool) -> _Axis:
+        """The axis ``offset_of`` places the film on: the labels count from the admission when one is a day 0 or the
+        labels, texts or stay's count go on from it (``case_timeline``'s ``admission_scale``)."""
         labels_from_illness = _labels_count_illness(chosen_all, timeline, history)
         stay_count = ((_labels_count_stay(self._ordered, chosen_all) and not labels_from_illness)
                       or _texts_count_stay(chosen_all, timeline, history)
                       or _stay_count_goes_on(self._ordered, chosen_all, timeline, history))
-        axis = _Axis(timeline, dates, day_zero > 0 or stay_count, presenting, admission_base_told,
+        return _Axis(timeline, dates, day_zero > 0 or stay_count, presenting, admission_base_told,
                      _history_presents(history, timeline), labels_from_illness)
-        # only a moment counted from the previous film reads the previous film's day
-        after_previous = chosen[0] is not None and chosen[0].kind == AFTER_PREVIOUS
-        moment, day, rule, reason = _placed(chosen, axis, self._previous_day(k, axis, first_exam) if after_previous
-                                            else None, k == 0)
-        return _image_offset(timeline, image.position, moment, day, rule, reason)
 
     def _previous_day(self, k: int, axis: _Axis, first_exam: set[int]) -> int | None:
         """The day of the last image before the ``k``-th's exam that the axis places (None: none);
@@ -4462,6 +4611,35 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
     "Shortness of breath." and whose discussion says "This patient presented with a 4-day
     history"). ``readmission``: the case's (``_case_readmission``), which its caller has read already."""
     onset_date, admission_date, earlier_onsets = _history_dates(history, day_first)
+    gap = _told_onset_gap(history, findings, discussion, onset_date, admission_date)
+    dates = _case_dates(history, findings, discussion, day_first, readmission, (onset_date, admission_date),
+                        earlier_onsets)
+    weekday = _weekday_onset(history)
+    if weekday is not None and (gap is None or gap[0] < 7) and (
+            told := weekday_onset_gap(history)) is not None and (gap is None or told[0] >= gap[0]):
+        # "Fever from Saturday ... Presented on Thursday": the weekdays of both give the gap
+        gap, weekday = told, None
+    # (unless the presentation is told by its weekday too, ``onset_gap``'s ``weekday_onset_gap``)
+    if weekday is not None and (gap is None or gap[0] < 7) and not (gap is not None and weekday in gap[1]):
+        # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
+        # date (under a week before, the shorter spans after it): no anchor, the offsets stay blank
+        return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, weekday, "history")]
+    if gap is None and onset_date is None and (in_stay := onset_during_stay(history)) is not None:
+        # admitted without symptoms, the first on hospital day N: the admission N days before the onset
+        gap = in_stay
+    if gap is not None:
+        events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
+        return Timeline(ONSET, gap[1], gap[0]), dates, events
+    timeline, events = _anchor_without_gap(history, dates, onset_moment, onset_date)
+    return timeline, dates, events
+
+
+def _told_onset_gap(history: str, findings: str, discussion: str, onset_date: tuple[date, str] | None,
+                    admission_date: tuple[date, str] | None) -> tuple[int, str] | None:
+    """(days from the onset to the admission, the words) as ``_anchor`` first reads them: the history's first
+    episode's span, else the findings', else the discussion's sentences about the patient; a day of the illness
+    counted from the onset as day 1 ("admitted on day 6 of illness": 5 days); the dated onset and admission when
+    they tell a longer span (the first symptom's)."""
     gap = onset_gap(_first_episode(history)) or (onset_gap(findings) if findings else None) or (
         onset_gap(_patient_sentences(discussion)) if discussion else None)
     onset_one = onset_is_day_one(history, findings)
@@ -4472,6 +4650,15 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
         # the onset is the first symptom's: a dated one before a shorter span ("Febbre e tosse dal 2
         # marzo, dispnea da 2 giorni. Ricoverato il 6 marzo") is the illness's
         gap = ((admission_date[0] - onset_date[0]).days, f"{onset_date[1]} … {admission_date[1]}")
+    return gap
+
+
+def _case_dates(history: str, findings: str, discussion: str, day_first: bool, readmission: Moment | None,
+                onset_and_admission: tuple[tuple[date, str] | None, tuple[date, str] | None],
+                earlier_onsets: tuple[tuple[date, str], ...]) -> _Dates:
+    """The case's dated onset and admission and the moments its texts tell (discharge, events, follow-ups, first
+    visit, the stay in intensive care, ...): ``_anchor``'s ``_Dates``."""
+    onset_date, admission_date = onset_and_admission
     dates = _Dates(onset_date[0] if onset_date else None, admission_date[0] if admission_date else None,
                    discharge_moment(history, day_first) or discharge_moment(findings, day_first)
                    # (a discussion's summary of the stay, "The patient was admitted for 16 days and received
@@ -4501,39 +4688,31 @@ def _anchor(history: str, findings: str, day_first: bool, onset_moment: bool, re
     if not dates.straight_to_icu and intubated_at_arrival(history, dates.events, dates.icu_admission):
         # "arrived to emergency ... and was intubated there": in intensive care from the arrival
         dates = replace(dates, straight_to_icu=True)
-    weekday = _weekday_onset(history)
-    if weekday is not None and (gap is None or gap[0] < 7) and (
-            told := weekday_onset_gap(history)) is not None and (gap is None or told[0] >= gap[0]):
-        # "Fever from Saturday ... Presented on Thursday": the weekdays of both give the gap
-        gap, weekday = told, None
-    # (unless the presentation is told by its weekday too, ``onset_gap``'s ``weekday_onset_gap``)
-    if weekday is not None and (gap is None or gap[0] < 7) and not (gap is not None and weekday in gap[1]):
-        # "Fever since Sunday, breathless since yesterday": the illness began on a day the page does not
-        # date (under a week before, the shorter spans after it): no anchor, the offsets stay blank
-        return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, weekday, "history")]
-    if gap is None and onset_date is None and (in_stay := onset_during_stay(history)) is not None:
-        # admitted without symptoms, the first on hospital day N: the admission N days before the onset
-        gap = in_stay
-    if gap is not None:
-        events = [Event("symptom onset", 0, gap[1], "history"), Event("admission", gap[0], gap[1], "history")]
-        return Timeline(ONSET, gap[1], gap[0]), dates, events
+    return dates
+
+
+def _anchor_without_gap(history: str, dates: _Dates, onset_moment: bool, onset_date: tuple[date, str] | None
+                        ) -> tuple[Timeline, list[Event]]:
+    """``_anchor``'s axis and events of a case whose texts tell no span from the onset to the admission: an onset on
+    an operation's count, an onset the films or the history date, an onset told on no day (no anchor), a stay
+    begun in another hospital (no anchor), else the hospitalisation's day 0."""
     if dates.operation_onset is not None and onset_date is None:
         # a nosocomial onset told on an operation's count: days since it, the admission's day not told
         told = dates.operation_onset.evidence
-        return Timeline(ONSET, told, None), dates, [Event("symptom onset", 0, told, "history")]
+        return Timeline(ONSET, told, None), [Event("symptom onset", 0, told, "history")]
     if onset_moment or onset_date is not None:
-        return (Timeline(ONSET, "", None), dates,
+        return (Timeline(ONSET, "", None),
                 [Event("symptom onset", 0, onset_date[1], "history")] if onset_date else [])
     if (told := onset_told_not_a_day(history)) is not None:
         # "Symptoms for 6-7 days", "symptoms since mid-October": the illness began before the admission on a day
         # the page does not give; counting from the admission would be a guess: no anchor, the offsets stay blank
-        return Timeline(ONSET, "", None), dates, [Event("symptom onset", None, told, "history")]
+        return Timeline(ONSET, "", None), [Event("symptom onset", None, told, "history")]
     if (stay := _TRANSFERRED_FROM_HOSPITAL.search(history)) is not None \
             and not about_other_person(history, stay.start(), stay.end()):
         # "transferred from another hospital with COVID-19 pneumonia": the stay began there, on a day not told; the
         # arrival in the authors' hospital is no hospitalisation's day 0: no anchor, the offsets stay blank
-        return Timeline(HOSPITALISATION, "", None), dates, []
-    return Timeline(HOSPITALISATION, "", 0), dates, []
+        return Timeline(HOSPITALISATION, "", None), []
+    return Timeline(HOSPITALISATION, "", 0), []
 
 
 #: A stay begun in another hospital ("was transferred from another hospital", "referred from a peripheral hospital",
@@ -5675,6 +5854,28 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
     if moment.kind == ICU_DAY and dates.straight_to_icu:
         # admitted straight to the unit: its day N is the stay's
         moment = replace(moment, kind=HOSPITAL_DAY)
+    # each reading below places the moments of its kinds (None: not its moment, the next one reads it)
+    placed = (_place_in_icu(moment, timeline, admission_scale, dates)
+              or _place_from_told_moment(moment, timeline, admission_scale, dates)
+              or _place_on_illness_count(moment, dates)
+              or _place_after_dated_operation(moment, timeline, admission_scale, dates, labels_count_illness))
+    if placed is not None:
+        return placed
+    if moment.kind in (ON_WEEKDAY, SINCE_OPERATION):
+        return _place_on_own_count(moment, admission, dates)
+    stay = _place_in_stay(moment, admission, dates)
+    if stay is not None:
+        return stay
+    if moment.kind == AFTER_PREVIOUS:
+        return _place_after_previous(moment, admission, previous_day, exam_day)
+    return _place_day_label(moment, timeline, admission_scale, first, dates, labels_count_illness)
+
+
+def _place_in_icu(moment: Moment, timeline: Timeline, admission_scale: bool, dates: _Dates
+                  ) -> tuple[int | None, str, str] | None:
+    """``_place`` of a moment of the intensive care stay (its day N, "at admission to the intensive care unit") and
+    of a moment whose day is not told (``UNPLACED``, an ICU day of an arrival the history does not date); None for
+    any other moment, or an ICU moment the day of the move to the unit does not place."""
     if moment.kind == ICU_DAY and dates.icu_admission is not None:
         # moved to the unit on a day the history tells: its day N is N days after it
         day = _place(dates.icu_admission, timeline, admission_scale, None, False, dates)[0]
@@ -5691,6 +5892,15 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
                                           "after the admission, on a day it does not tell")
     if moment.kind in (UNPLACED, ICU_DAY):
         return None, "timeline.unplaced", f"{moment.evidence!r}: its day is not told"
+    return None
+
+
+def _place_from_told_moment(moment: Moment, timeline: Timeline, admission_scale: bool, dates: _Dates
+                            ) -> tuple[int | None, str, str] | None:
+    """``_place`` of a moment counted from another the history tells: an interval the history dates itself, an
+    event's (discharge, deterioration, ...: ``_counted_from_event``) day, a follow-up visit's; None for any other
+    moment."""
+    admission = timeline.admission_day
     told = {day for kind, days, day in dates.dated_intervals if (kind, days) == (moment.kind, moment.days)}
     if len(told) == 1:
         # "Follow-up CT three months after discharge", the history: "three months after discharge, on 16 July"
@@ -5706,16 +5916,30 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return None, rule, f"{moment.evidence!r}: the history tells no worsening after the presentation"
         return day + moment.days, rule, ""
     if moment.kind == AT_FOLLOW_UP:
-        told = [m for m in dates.follow_ups if m.days == moment.days]
-        days = {_place(m, timeline, admission_scale, None, False, dates)[0] for m in told}
-        if (not told and moment.where == "label" and admission is not None and dates.discharge is None
-                and dates.readmission is None and not dates.sent_home_and_back):
-            # a study titled "Follow-up at 6 weeks" of a stay the texts never end: that long after the presentation
-            return admission + moment.days, "timeline.follow-up-after-presentation", ""
-        if len(days) != 1 or None in days:
-            return None, "timeline.at-follow-up", (f"{moment.evidence!r}: its day is not told (the history tells "
-                                                   "no one film or visit that long after a moment of the illness)")
-        return days.pop(), "timeline.at-follow-up", ""
+        return _place_at_follow_up(moment, timeline, admission_scale, dates)
+    return None
+
+
+def _place_at_follow_up(moment: Moment, timeline: Timeline, admission_scale: bool, dates: _Dates
+                        ) -> tuple[int | None, str, str]:
+    """``_place`` of a follow-up N days/weeks on (``AT_FOLLOW_UP``): the one film or visit the history tells that long
+    after a moment of the illness; a label of a stay the texts never end counts from the presentation."""
+    admission = timeline.admission_day
+    told = [m for m in dates.follow_ups if m.days == moment.days]
+    days = {_place(m, timeline, admission_scale, None, False, dates)[0] for m in told}
+    if (not told and moment.where == "label" and admission is not None and dates.discharge is None
+            and dates.readmission is None and not dates.sent_home_and_back):
+        # a study titled "Follow-up at 6 weeks" of a stay the texts never end: that long after the presentation
+        return admission + moment.days, "timeline.follow-up-after-presentation", ""
+    if len(days) != 1 or None in days:
+        return None, "timeline.at-follow-up", (f"{moment.evidence!r}: its day is not told (the history tells "
+                                               "no one film or visit that long after a moment of the illness)")
+    return days.pop(), "timeline.at-follow-up", ""
+
+
+def _place_on_illness_count(moment: Moment, dates: _Dates) -> tuple[int | None, str, str] | None:
+    """``_place`` of a moment counted from the onset (``SINCE_ONSET``) or of the first visit (``FIRST_VISIT``: the day
+    the history dates it on); None for any other moment."""
     if moment.kind == SINCE_ONSET:
         return moment.days, "timeline.since-onset", ""
     if moment.kind == FIRST_VISIT:
@@ -5723,14 +5947,25 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
         if dates.first_visit is None:
             return None, "timeline.first-visit", f"{moment.evidence!r}: the history does not date the first visit"
         return dates.first_visit.days, "timeline.first-visit", ""
+    return None
+
+
+def _place_after_dated_operation(moment: Moment, timeline: Timeline, admission_scale: bool, dates: _Dates,
+                                 labels_count_illness: bool) -> tuple[int | None, str, str] | None:
+    """``_place`` of a day after an operation ("POD 3") of a case whose history dates its one operation
+    ("tracheostomy was done on D16"): N days after it; None for any other moment, or an operation the history
+    places on no day."""
     operation = next((m for told, m in dates.events if told == "operation"), None)
     if moment.kind == SINCE_OPERATION and dates.operation_onset is None and operation is not None:
-        # "POD 3" of a case whose history dates its one operation ("tracheostomy was done on D16"): N days after it
         day = _place(operation, timeline, admission_scale, None, False, dates, labels_count_illness)[0]
         if day is not None:
             return day + moment.days, "timeline.since-dated-operation", ""
-    if moment.kind in (ON_WEEKDAY, SINCE_OPERATION):
-        return _place_on_own_count(moment, admission, dates)
+    return None
+
+
+def _place_in_stay(moment: Moment, admission: int | None, dates: _Dates) -> tuple[int | None, str, str] | None:
+    """``_place`` of a day of the hospital stay (``HOSPITAL_DAY``) or a time since the admission
+    (``SINCE_ADMISSION``): N days after the admission; None for any other moment."""
     if moment.kind in (HOSPITAL_DAY, SINCE_ADMISSION) and dates.sent_home_and_back and dates.readmission is None:
         return (None, "timeline.sent-home-and-back",
                 f"{moment.evidence!r} counts from an admission, but the patient was sent home from a first visit "
@@ -5748,9 +5983,14 @@ def _place(moment: Moment, timeline: Timeline, admission_scale: bool, previous_d
             return (None, "timeline.since-admission",
                     "counted from admission, but the admission's day after the onset is not told")
         return admission + moment.days, "timeline.since-admission", ""
-    if moment.kind == AFTER_PREVIOUS:
-        return _place_after_previous(moment, admission, previous_day, exam_day)
-    # a bare day label
+    return None
+
+
+def _place_day_label(moment: Moment, timeline: Timeline, admission_scale: bool, first: bool, dates: _Dates,
+                     labels_count_illness: bool) -> tuple[int | None, str, str]:
+    """``_place`` of a bare day label ("Day 5"): the onset's count or the admission's, as the case's timeline and its
+    other labels tell; blank when either may be meant."""
+    admission = timeline.admission_day
     if timeline.anchor == HOSPITALISATION and dates.onset is None:
         return moment.days, "timeline.day-label", ""
     if admission is not None and (admission_scale or moment.days == 0):
