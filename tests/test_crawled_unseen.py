@@ -351,6 +351,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # case with no age, as unseen58's; the blind rows: 58) and its study titled "6 months" (a bare duration: from the
     # admission or the "1 month follow-up" before it, not said); SIRM caso 149's fourth upload, a coronal
     # reconstruction no text tells (Axial, as a SIRM CT whose plane is not said)
+    # unseen63b (open, see its README): Eurorad 16871's span told at a dated consultation before the admission (three
+    # offsets) and its "bedside chest radiograph" (no position told), Eurorad 17203's "(a: p.a., b: lateral)" legend
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -377,7 +379,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5,
             ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2,
             ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 0,
-            ("unseen61", "radiopaedia"): 2, ("unseen61", "sirm"): 1}.get((batch, site), 0)
+            ("unseen61", "radiopaedia"): 2, ("unseen61", "sirm"): 1, ("unseen63b", "eurorad"): 5}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -6821,3 +6823,49 @@ def test_leftovers53_the_same_day_of_an_event_s_clause_is_not_the_film_before_s(
 ])
 def test_leftovers53_no_event_s_day_from_another_clause(caption):
     assert _clause_offsets(_CLAUSE_HISTORY, caption) != ["12"]
+
+
+# --- unseen63b (leftovers53b; Eurorad 17203): a first visit that sends the patient home and the admission "N days
+# later": the span told at the visit is the visit's day, its films' ("at first presentation"), the admission's that
+# many days more (was the visit's: a wrong value for the admission's films); a film told by the visit outside the
+# hospital it was taken at ("requested by the general practitioner", "Outpatient CT") is that visit's day where the
+# history dates the visit (was no moment: blank)
+
+@pytest.mark.parametrize("history, captions, want", [
+    ("A 60-year-old man presented to the emergency department with a 5-day history of fever and cough. The chest "
+     "radiograph was read as normal and he was sent home. Two days later he was admitted with dyspnoea.",
+     ("Chest radiograph at the first visit: no opacity.", "Chest CT on admission: ground-glass opacities."),
+     ["5", "7"]),
+    ("Fever and myalgia for 3 days. Seen in the emergency department and discharged home from the emergency "
+     "department with antipyretics; four days later she was hospitalised for hypoxaemia.",
+     ("CT at admission: bilateral ground-glass opacities.",), ["7"]),
+])
+def test_unseen63b_admission_days_after_a_visit_that_sent_the_patient_home(history, captions, want):
+    assert _clause_offsets(history, *captions) == want
+
+
+@pytest.mark.parametrize("history, captions, want", [
+    ("A 39-year-old woman with cough for 4 days was seen by her family doctor, who ordered a chest X-ray. She was "
+     "hospitalised three days later.",
+     ("Chest X-ray ordered by the family doctor: faint right basal opacity.", "CT on admission: consolidation."),
+     ["4", "7"]),
+    ("A 50-year-old man with a 6-day history of fever had an outpatient CT; he was admitted 2 days later with "
+     "hypoxia.", ("Outpatient CT: peripheral ground-glass opacities.", "Chest radiograph on admission."), ["6", "8"]),
+])
+def test_unseen63b_a_film_of_the_visit_outside_the_hospital(history, captions, want):
+    assert _clause_offsets(history, *captions) == want
+
+
+@pytest.mark.parametrize("history, captions, want", [
+    # the history tells no visit before the admission: no day for the clinic's film
+    ("Admitted with a 5-day history of fever and cough.",
+     ("Chest X-ray at the respiratory clinic.", "CT on admission."), [None, "5"]),
+    # an outpatient film of a later moment is no visit before the admission
+    ("A 39-year-old woman with cough for 4 days was seen by her family doctor. She was hospitalised three days later.",
+     ("CT on admission.", "Outpatient follow-up CT."), ["7", None]),
+    # a stay ended before the patient is sent home: no first visit ("admitted ... sent home ... readmitted")
+    ("Admitted with a 5-day history of fever; after four days she was sent home. Three days later she was admitted "
+     "again with dyspnoea.", ("Chest radiograph on admission.",), ["5"]),
+])
+def test_unseen63b_no_visit_day_without_the_history_s_visit(history, captions, want):
+    assert _clause_offsets(history, *captions) == want

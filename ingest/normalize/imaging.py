@@ -237,7 +237,8 @@ FINDING_VERSION = 25  # v23: a Eurorad patient's own normal film told "four mont
 # v44: as TIMELINE 153 (a film at the ICU admission of a later move on an untold day: blank)
 # v45: as TIMELINE 154 ("re-admitted" no second admission date)
 # v46: as TIMELINE 159 ("fever of 5 days" a symptom's span, "day 15 of evolution" the illness's day: ``time_words``)
-OFFSET_VERSION = 46
+# v47: as TIMELINE 172 (a film of the visit before the admission: the visit's day)
+OFFSET_VERSION = 47
 
 # --- View ----------------------------------------------------------------------------------------
 
