@@ -1089,6 +1089,24 @@ _SPAN_AT_DATED_MOMENT = compile_fast(
     r"|having\s+(?:already\s+)?(?:had|been\s+\w+ing))\b[^.;]{0,50}?\b(?:for|since)\s+"
     rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\b(?!\s+(?:later|after|before|ago|prior|earlier)\b)",
     re.IGNORECASE)
+#: The same told as the span a patient had at a dated visit before the admission (a specialist's, a GP's: no
+#: admission told before it in its sentence): "consulted her nephrologist on 2 April 2020 for asthenia and diarrhoea
+#: evolving since 48 hours", "was seen by his family doctor on 3 March with a cough for 2 days".
+_SPAN_AT_DATED_VISIT = compile_fast(
+    r"\b(?:consult(?:ed|s)|visited|(?:was|were)\s+seen\s+(?:by|at|in))\b[^.;]{0,100}?\b(?:for|since)\s+"
+    rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT}|hours)\b(?!\s+(?:later|after|before|ago|prior|earlier)\b)",
+    re.IGNORECASE)
+
+
+def _span_days(m: re.Match[str]) -> int | None:
+    """The days of a span matched with its number and unit: hours only when they make whole days ("48 hours" 2,
+    "36 hours" none)."""
+    if not is_amount(m.group("n")):
+        return None
+    if m.group("unit").lower() != "hours":
+        return amount_in_days(m.group("n"), m.group("unit"))
+    hours = amount_in_days(m.group("n"), "days")
+    return hours // 24 if hours and hours % 24 == 0 else None
 
 
 def onset_earlier_than_dated_moment(history: str, day_first: bool = False
@@ -1098,16 +1116,18 @@ def onset_earlier_than_dated_moment(history: str, day_first: bool = False
     its sentence up to it tells of another person or an admission, when the sentence names no symptom, or when the
     words before it hold no date or several."""
     if not has_any(history.lower(), ("earlier", "before", "previous", "had had", "already had", "having had",
-                                     "had been")):
+                                     "had been", "consulted", "consults", "visited", "seen")):
         return None
-    for m in chain(_ONSET_EARLIER_THAN_DATED.finditer(history), _SPAN_AT_DATED_MOMENT.finditer(history)):
+    visits = {m.start() for m in _SPAN_AT_DATED_VISIT.finditer(history)}
+    for m in chain(_ONSET_EARLIER_THAN_DATED.finditer(history), _SPAN_AT_DATED_MOMENT.finditer(history),
+                   _SPAN_AT_DATED_VISIT.finditer(history)):
         s_start, s_end = sentence_at(history, m.start())
+        told = m.start("n") if m.start() in visits else m.start()  # (a visit's date is in its match)
         if (not SYMPTOM_WORDS.search(history, s_start, s_end) or about_other_person(history, s_start, m.end())
-                or _ADMISSION_CUES.search(history, s_start, m.start())):
+                or _ADMISSION_CUES.search(history, s_start, told)):
             continue  # (an admission dated before it: the history's span before the admission, ``onset_gap``'s)
-        days = 1 if m.group("n") is None else (
-            amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None)
-        found = dates_in(history[s_start:m.start()], day_first)
+        days = 1 if m.group("n") is None else _span_days(m)
+        found = dates_in(history[s_start:told], day_first)
         if days is None or len({value for _, _, value in found}) != 1:
             continue
         a, b, value = found[0]

@@ -351,8 +351,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # case with no age, as unseen58's; the blind rows: 58) and its study titled "6 months" (a bare duration: from the
     # admission or the "1 month follow-up" before it, not said); SIRM caso 149's fourth upload, a coronal
     # reconstruction no text tells (Axial, as a SIRM CT whose plane is not said)
-    # unseen63b (open, see its README): Eurorad 16871's span told at a dated consultation before the admission (three
-    # offsets) and its "bedside chest radiograph" (no position told), Eurorad 17203's "(a: p.a., b: lateral)" legend
+    # unseen63b (open, see its README): Eurorad 16871's CT "the day of the hospitalisation" (two offsets) and its
+    # "bedside chest radiograph" (no position told), Eurorad 17203's "(a: p.a., b: lateral)" legend (the PA's view)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -379,7 +379,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen55", "radiopaedia"): 1, ("sirmsplit52", "sirm"): 5,
             ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2,
             ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 0,
-            ("unseen61", "radiopaedia"): 2, ("unseen61", "sirm"): 1, ("unseen63b", "eurorad"): 5}.get((batch, site), 0)
+            ("unseen61", "radiopaedia"): 2, ("unseen61", "sirm"): 1, ("unseen63b", "eurorad"): 4}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -6868,4 +6868,31 @@ def test_unseen63b_a_film_of_the_visit_outside_the_hospital(history, captions, w
      "again with dyspnoea.", ("Chest radiograph on admission.",), ["5"]),
 ])
 def test_unseen63b_no_visit_day_without_the_history_s_visit(history, captions, want):
+    assert _clause_offsets(history, *captions) == want
+
+
+# --- unseen63b (leftovers53b; Eurorad 16871): a symptom span told at a dated visit before the admission ("consulted
+# her nephrologist on 2 April 2020 for asthenia and diarrhoea evolving since 48 hours ... On 7 April, she was
+# hospitalised") counts back from the visit's date, not the admission's (was the admission's: a wrong value)
+
+@pytest.mark.parametrize("history, captions, want", [
+    ("A 62-year-old man was seen by his family doctor on 3 March 2020 with a dry cough for 2 days. On 9 March 2020 he "
+     "was admitted with fever and dyspnoea.", ("Chest radiograph on 9 March 2020.", "CT on 12 March 2020."),
+     ["8", "11"]),
+    ("She consulted a pulmonologist on 10 April 2020 for fever and cough since 3 days. She was hospitalised on 14 "
+     "April 2020.", ("Chest CT of 16 April 2020.",), ["9"]),
+])
+def test_unseen63b_a_span_told_at_a_dated_visit_before_the_admission(history, captions, want):
+    assert _clause_offsets(history, *captions) == want
+
+
+@pytest.mark.parametrize("history, captions, want", [
+    # the visit is the admission's own (an emergency department): the span to the admission
+    ("He consulted our emergency department on 3 March 2020 for fever since 4 days and was admitted.",
+     ("Chest radiograph on admission.",), ["4"]),
+    # a treatment's duration, no symptom's span, at the visit
+    ("She visited her general practitioner on 2 March 2020, who prescribed amoxicillin for 5 days. She was admitted "
+     "on 8 March 2020 with fever since 7 days.", ("Chest radiograph on admission.",), ["7"]),
+])
+def test_unseen63b_no_visit_span_where_the_visit_is_the_admission_or_the_span_no_symptom(history, captions, want):
     assert _clause_offsets(history, *captions) == want

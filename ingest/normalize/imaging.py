@@ -238,7 +238,8 @@ FINDING_VERSION = 25  # v23: a Eurorad patient's own normal film told "four mont
 # v45: as TIMELINE 154 ("re-admitted" no second admission date)
 # v46: as TIMELINE 159 ("fever of 5 days" a symptom's span, "day 15 of evolution" the illness's day: ``time_words``)
 # v47: as TIMELINE 172 (a film of the visit before the admission: the visit's day)
-OFFSET_VERSION = 47
+# v48: as TIMELINE 173 (a symptom span told at a dated visit before the admission counts from the visit's date)
+OFFSET_VERSION = 48
 
 # --- View ----------------------------------------------------------------------------------------
 
