@@ -114,7 +114,8 @@ AXIAL, CORONAL = CT_VIEWS
 # v35: SIRM uploads without captions, more than the figures their text cites in order ("RX ... (Fig. 1)", "TC ...
 # (Fig. 2)" over four): the uploads before the last cited take their paragraphs (were the last exam paragraph's)
 # v36: a "non-" glued to another word before the phrase ("a non-smoker with ...", "non-rebreather") negates nothing
-VIEW_VERSION = 36
+# v37: the dotted "p.a." after a panel's letter ("(a: p.a., b: lateral)") is PA (was the list's other view)
+VIEW_VERSION = 37
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -272,7 +273,9 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bp\.-\s?a\.|"
         # the dotted letters after the film's noun, as German ("Thorax p.a.", "Röntgen-Thorax p.a.") and its
         # translations write them ("Chest radiograph p.a. at admission", "Chest X-ray (p.a.)")
-        r"\b(?:radiograph\w*|x-?rays?|cxr|film|thorax|chest|r[öo]ntgen\w*)\s+(?:in\s+)?\(?p\.a\.(?=[\s,;:)]|$)",
+        r"\b(?:radiograph\w*|x-?rays?|cxr|film|thorax|chest|r[öo]ntgen\w*)\s+(?:in\s+)?\(?p\.a\.(?=[\s,;:)]|$)|"
+        # or after a panel's letter of a list naming each panel's view ("in two planes (a: p.a., b: lateral)")
+        r"(?<=\b[a-d]:\s)p\.a\.(?=[\s,;:)]|$)|(?<=\b[a-d]\)\s)p\.a\.(?=[\s,;:)]|$)",
         re.IGNORECASE,
     )),
     (AP, compile(
