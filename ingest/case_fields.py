@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 172  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 174  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -678,6 +678,11 @@ TIMELINE_VERSION = 172  # v2: "day N of admission", "hospital day N" are N days 
 #                      v172: a SIRM upload captioned "Fig. N" takes no paragraph citing only other figures (the
 #                           last paragraph's "il giorno seguente ... TC (Fig. 4)" was Fig. 2's CT's moment)
 #                           and the French "J14" as an item of a legend's list (", J14:") is "at J14"
+#                      v173: a film of the visit before the admission ("requested by the GP", "Outpatient CT", "at
+#                           first presentation" of a patient sent home) is the visit's day; the admission "N days
+#                           later" after a visit that sent the patient home is N days after the visit's span
+#                      v174: a symptom span told at a dated visit before the admission ("consulted her nephrologist
+#                           on 2 April for diarrhoea evolving since 48 hours") counts back from the visit's date
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

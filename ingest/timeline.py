@@ -566,7 +566,8 @@ def onset_gap(history: str) -> tuple[int, str] | None:
                 or _undated_weekday_gap(history, low) or _admitted_later_than_onset(history, low)
                 or _onset_the_day_before_admission(history, low) or _visit_day_then_admission(history, low))
     amount, m = found
-    later = _admitted_after_visit(history, m.start()) if "later" in low else None
+    later = (_admitted_after_visit(history, m.start()) or _admitted_after_sent_home(history, m.start())
+             if "later" in low else None)
     if later is not None:  # the span told at a visit before the hospital's, the admission days after it
         return amount + later[0], f"{m.group(0)}{EVIDENCE_JOIN}{later[1]}"
     return amount, m.group(0)
@@ -829,6 +830,66 @@ def _admitted_after_visit(history: str, at: int) -> tuple[int, str] | None:
     return None if amount is None else (amount, later.group(0))
 
 
+#: A first visit that sends the patient home ("she was sent home in quarantine", "dimessa a domicilio"): the
+#: admission told "N days later" after it is a second coming (``_admitted_after_sent_home``).
+_SENT_HOME = compile_fast(
+    r"\b(?:dimess[oa]\s+a\s+domicilio|rinviat[oa]\s+a\s+domicilio|sent\s+(?:back\s+)?home|discharged\s+home\s+from\s+"
+    r"the\s+emergency)\b", re.IGNORECASE)
+#: A stay begun (not a visit: "seen in the emergency department" is the visit that sends the patient home).
+_STAY_BEGUN = compile_fast(r"\b(?:admitted|hospitali[sz](?:ed|ation)|ricoverat[oa]|ricovero)\b", re.IGNORECASE)
+#: How many sentences after the span's the visit sending the patient home may be told.
+_SENT_HOME_SENTENCES = 3
+
+
+def _admitted_after_sent_home(history: str, at: int) -> tuple[int, str] | None:
+    """(days from a first visit that sent the patient home to the admission, evidence): the span at ``at`` told at
+    the first visit ("Since 4 days she suffered from fever ... The initial chest X-ray was without findings and she
+    was sent home in quarantine. Three days later she was admitted": 3), the patient sent home in the span's sentence
+    or the few after it and no stay begun before (a visit is: "seen in the emergency department"), and admitted
+    "N days later" in that sentence or the next (``_admitted_after_visit``'s conditions)."""
+    s_start = sentence_at(history, at)[0]
+    spans = [span for span in sentence_spans(history) if span[0] >= s_start][:_SENT_HOME_SENTENCES + 1]
+    home = _SENT_HOME.search(history, s_start, spans[-1][1]) if spans else None
+    if home is None or _STAY_BEGUN.search(history, 0, home.start()) \
+            or about_other_person(history, home.start(), home.end()):
+        return None
+    h_end = sentence_at(history, home.start())[1]
+    end = sentence_at(history, h_end + 1)[1] if h_end < len(history) else h_end
+    later = _ADMITTED_DAYS_LATER.search(history, home.end(), end)
+    if later is None or _CARE_UNIT.search(history, later.start(), sentence_at(history, later.start())[1]) \
+            or _ADMISSION_CUES.search(history, home.end(), later.start()) \
+            or about_other_person(history, later.start(), later.end()):
+        return None
+    n, unit = (later.group("n"), later.group("unit")) if later.group("n") else (later.group("n2"),
+                                                                                later.group("unit2"))
+    amount = amount_in_days(n, unit) if is_amount(n) else None
+    return None if amount is None else (amount, later.group(0))
+
+
+def visit_before_admission(history: str) -> Moment | None:
+    """The day of the visit before the admission, when the history tells the admission some days after a visit
+    (outside the hospital: ``_admitted_after_visit``; or one that sent the patient home: ``_admitted_after_sent_home``)
+    and the illness's span or day at that visit ("with fever since 3 days consulted his general practitioner ...
+    admitted two days later": 3; "Outpatient CT on day 4 of symptoms. Admitted 3 days later": 4); None otherwise, or
+    when ``onset_gap`` reads the admission's day from other words."""
+    gap = onset_gap(history)
+    if gap is None or "later" not in text_context(history).lower:
+        return None
+    found = _illness_history(history)
+    if found is not None:
+        later = _admitted_after_visit(history, found[1].start()) or _admitted_after_sent_home(history,
+                                                                                              found[1].start())
+        if later is not None and gap[0] == found[0] + later[0]:
+            return Moment(SINCE_ONSET, found[0], found[1].group(0), "history")
+        return None
+    for matches, parts in ((_ordinal_day_matches, _ordinal_day_parts), (_day_n_matches, _day_n_parts)):
+        for m in matches(history):
+            later = _admitted_after_visit(history, m.start())
+            if later is not None and gap[0] == parts(m)[0] + later[0] and gap[1].startswith(m.group(0)):
+                return Moment(SINCE_ONSET, parts(m)[0], m.group(0), "history")
+    return None
+
+
 def _visit_day_then_admission(history: str, low: str) -> tuple[int, str] | None:
     """``onset_gap``'s last resort: a visit outside the hospital told on a day of the illness ("Outpatient CT on day 4
     of symptoms. Admitted 3 days later with hypoxia": 7), the admission some days after it
@@ -1029,6 +1090,24 @@ _SPAN_AT_DATED_MOMENT = compile_fast(
     r"|having\s+(?:already\s+)?(?:had|been\s+\w+ing))\b[^.;]{0,50}?\b(?:for|since)\s+"
     rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT})\b(?!\s+(?:later|after|before|ago|prior|earlier)\b)",
     re.IGNORECASE)
+#: The same told as the span a patient had at a dated visit before the admission (a specialist's, a GP's: no
+#: admission told before it in its sentence): "consulted her nephrologist on 2 April 2020 for asthenia and diarrhoea
+#: evolving since 48 hours", "was seen by his family doctor on 3 March with a cough for 2 days".
+_SPAN_AT_DATED_VISIT = compile_fast(
+    r"\b(?:consult(?:ed|s)|visited|(?:was|were)\s+seen\s+(?:by|at|in))\b[^.;]{0,100}?\b(?:for|since)\s+"
+    rf"(?P<n>{NUMBER_LIKE})\s+(?P<unit>{UNIT}|hours)\b(?!\s+(?:later|after|before|ago|prior|earlier)\b)",
+    re.IGNORECASE)
+
+
+def _span_days(m: re.Match[str]) -> int | None:
+    """The days of a span matched with its number and unit: hours only when they make whole days ("48 hours" 2,
+    "36 hours" none)."""
+    if not is_amount(m.group("n")):
+        return None
+    if m.group("unit").lower() != "hours":
+        return amount_in_days(m.group("n"), m.group("unit"))
+    hours = amount_in_days(m.group("n"), "days")
+    return hours // 24 if hours and hours % 24 == 0 else None
 
 
 def onset_earlier_than_dated_moment(history: str, day_first: bool = False
@@ -1038,16 +1117,18 @@ def onset_earlier_than_dated_moment(history: str, day_first: bool = False
     its sentence up to it tells of another person or an admission, when the sentence names no symptom, or when the
     words before it hold no date or several."""
     if not has_any(history.lower(), ("earlier", "before", "previous", "had had", "already had", "having had",
-                                     "had been")):
+                                     "had been", "consulted", "consults", "visited", "seen")):
         return None
-    for m in chain(_ONSET_EARLIER_THAN_DATED.finditer(history), _SPAN_AT_DATED_MOMENT.finditer(history)):
+    visits = {m.start() for m in _SPAN_AT_DATED_VISIT.finditer(history)}
+    for m in chain(_ONSET_EARLIER_THAN_DATED.finditer(history), _SPAN_AT_DATED_MOMENT.finditer(history),
+                   _SPAN_AT_DATED_VISIT.finditer(history)):
         s_start, s_end = sentence_at(history, m.start())
+        told = m.start("n") if m.start() in visits else m.start()  # (a visit's date is in its match)
         if (not SYMPTOM_WORDS.search(history, s_start, s_end) or about_other_person(history, s_start, m.end())
-                or _ADMISSION_CUES.search(history, s_start, m.start())):
+                or _ADMISSION_CUES.search(history, s_start, told)):
             continue  # (an admission dated before it: the history's span before the admission, ``onset_gap``'s)
-        days = 1 if m.group("n") is None else (
-            amount_in_days(m.group("n"), m.group("unit")) if is_amount(m.group("n")) else None)
-        found = dates_in(history[s_start:m.start()], day_first)
+        days = 1 if m.group("n") is None else _span_days(m)
+        found = dates_in(history[s_start:told], day_first)
         if days is None or len({value for _, _, value in found}) != 1:
             continue
         a, b, value = found[0]
@@ -3162,6 +3243,23 @@ _RIGHT_AFTER_EXAM = compile_fast(
 _RIGHT_AFTER_KEYS = ("immediately", "straight", "right after", "directly", "just after", "subito", "immediatamente")
 
 
+#: Words of a film's later moment that an outpatient exam may carry ("outpatient follow-up CT", "control"): no visit
+#: before the admission.
+_LATER_VISIT_WORDS = compile_fast(
+    r"\b(?:follow(?:ing|-?\s?up)?|control(?:lo)?|after|later|post|discharge|dimission)\w*", re.IGNORECASE)
+
+
+def _at_visit_outside(image: ImageTexts) -> list[Moment]:
+    """A film told by the visit outside the hospital it was taken at ("Chest radiograph requested by the general
+    practitioner", "at the respiratory clinic", a study titled "Outpatient CT") and no other moment: the first
+    visit's (``visit_before_admission`` dates it; a case whose history tells no such visit leaves it blank)."""
+    for text, at in ((image.date_text, "label"), (image.caption, "caption")):
+        m = _VISIT_OUTSIDE.search(text)
+        if m is not None and not _LATER_VISIT_WORDS.search(text):
+            return [Moment(FIRST_VISIT, 0, m.group(0), at)]
+    return []
+
+
 def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: bool = False) -> list[Moment]:
     """The image's moments from its own words: the study label or date text first, then the
     filename's day label, then the caption (a clinical note: only its sentences about an image);
@@ -3181,6 +3279,8 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
             image.date_text)) if c is not None and "same" in c.group(0).lower()]
         if clause and all(m.evidence.lower() in clause[0].group(0).lower() for m in moments):
             moments = []
+    if not moments and not caption_is_note:
+        moments = _at_visit_outside(image)
     if not moments and not caption_is_note:
         # "Supine radiograph after intubation": only where none of the image's words tell another moment
         # (a study titled "Post intubation" whose caption says "the next day after intubation")
@@ -3810,7 +3910,9 @@ def _case_image_moments(ordered: Sequence[ImageTexts], history: str, findings: s
     moments = {i.position: _rebased_on_onset(_rebased(_stay_on_illness(
         image_moments(i, captions_are_notes, day_first), stay_pair), day_one), onset_one) for i in ordered}
     readmission = _case_readmission(history, findings, day_first)
-    if readmission is None or readmission.kind != SINCE_ONSET:
+    if _visit_unless_return(history, readmission) is not None:
+        pass  # the visit before the admission the history dates: its films' day (``visit_before_admission``)
+    elif readmission is None or readmission.kind != SINCE_ONSET:
         # "at initial presentation" where the history tells no return on a day of the illness: the visit may be
         # one before the admission (the sample's "returned 5 days later" after it), read as telling no moment, as
         # before; with such a return, the first visit is dated (``first_visit_moment``) or blank with the reason
@@ -4680,7 +4782,7 @@ def _case_dates(history: str, findings: str, discussion: str, day_first: bool, r
                    admission_weekday=_first_not_none(admission_weekday(history),
                                                      admission_date[0].weekday() if admission_date else None),
                    dated_intervals=dated_intervals(history, day_first),
-                   first_visit=first_visit_moment(history, readmission),
+                   first_visit=first_visit_moment(history, readmission) or _visit_unless_return(history, readmission),
                    straight_to_icu=admitted_straight_to_icu(history),
                    icu_admission=icu_admission_moment(history, day_first), earlier_onsets=earlier_onsets,
                    discharge_before_return=discharge_before_return(history),
@@ -5466,6 +5568,12 @@ def first_visit_moment(history: str, readmission: Moment | None) -> Moment | Non
     if found is None or found[0] >= readmission.days:
         return None
     return Moment(SINCE_ONSET, found[0], found[1].group(0), "history")
+
+
+def _visit_unless_return(history: str, readmission: Moment | None) -> Moment | None:
+    """``visit_before_admission`` of a history telling no return (a readmission's history dates its first visit
+    by ``first_visit_moment``)."""
+    return visit_before_admission(history) if readmission is None else None
 
 
 def _before_the_return(history: str) -> str:

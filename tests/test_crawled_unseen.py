@@ -65,7 +65,7 @@ BATCHES = ["unseen", "unseen2", "unseen3", "unseen4", "unseen5", "unseen6", "uns
            "unseen39", "unseen40", "unseen41", "unseen42", "unseen43", "unseen44", "unseen45",
            "unseen46", "unseen47", "unseen48", "unseen49", "unseen50", "unseen51", "unseen52", "unseen53",
            "unseen54", "unseen55", "unseen56", "unseen57", "sirmsplit52", "unseen58", "unseen59", "unseen60",
-           "unseen61", "unseen62", "unseen63"]
+           "unseen61", "unseen62", "unseen63", "unseen63b"]
 
 
 @pytest.mark.parametrize("batch", BATCHES)
@@ -355,6 +355,8 @@ def test_no_batch_loses_a_right_cell(site, batch):
     # batch's stacks print a projection "PA" the real site does not; no text names the view: blank), 79263's CT
     # whose moment only its quiz question tells ("Q: The CT was performed 48 hours later ...": quiz lines are no
     # findings, notes §1.6.7)
+    # unseen63b (open, see its README): Eurorad 16871's CT "the day of the hospitalisation" (two offsets) and its
+    # "bedside chest radiograph" (no position told)
     # unseen49: Radiopaedia's Brazilian bedside film and "CT the next morning" (three offsets) placed since timeline50
     # ("the next morning" the day after the film before)
     left = {("unseen8", "eurorad"): 3, ("unseen8", "sirm"): 2,
@@ -382,7 +384,7 @@ def test_no_batch_loses_a_right_cell(site, batch):
             ("unseen58", "radiopaedia"): 1, ("unseen58", "eurorad"): 2,
             ("unseen60", "radiopaedia"): 1, ("unseen60", "eurorad"): 0,
             ("unseen61", "radiopaedia"): 2, ("unseen61", "sirm"): 1,
-            ("unseen63", "radiopaedia"): 4}.get((batch, site), 0)
+            ("unseen63", "radiopaedia"): 4, ("unseen63b", "eurorad"): 3}.get((batch, site), 0)
     assert len(wrong) == left, wrong
 
 
@@ -6902,3 +6904,94 @@ def test_unseen63_a_j_day_listed_in_a_legend_is_a_day_label(caption):
 ])
 def test_unseen63_no_day_label_from_other_j_or_d_words(caption):
     assert not [m for m in text_moments(caption, "caption") if m.days == 14 or m.days == 3]
+
+
+# --- unseen63b (leftovers53b; Eurorad 17203): a first visit that sends the patient home and the admission "N days
+# later": the span told at the visit is the visit's day, its films' ("at first presentation"), the admission's that
+# many days more (was the visit's: a wrong value for the admission's films); a film told by the visit outside the
+# hospital it was taken at ("requested by the general practitioner", "Outpatient CT") is that visit's day where the
+# history dates the visit (was no moment: blank)
+
+@pytest.mark.parametrize("history, captions, want", [
+    ("A 60-year-old man presented to the emergency department with a 5-day history of fever and cough. The chest "
+     "radiograph was read as normal and he was sent home. Two days later he was admitted with dyspnoea.",
+     ("Chest radiograph at the first visit: no opacity.", "Chest CT on admission: ground-glass opacities."),
+     ["5", "7"]),
+    ("Fever and myalgia for 3 days. Seen in the emergency department and discharged home from the emergency "
+     "department with antipyretics; four days later she was hospitalised for hypoxaemia.",
+     ("CT at admission: bilateral ground-glass opacities.",), ["7"]),
+])
+def test_unseen63b_admission_days_after_a_visit_that_sent_the_patient_home(history, captions, want):
+    assert _clause_offsets(history, *captions) == want
+
+
+@pytest.mark.parametrize("history, captions, want", [
+    ("A 39-year-old woman with cough for 4 days was seen by her family doctor, who ordered a chest X-ray. She was "
+     "hospitalised three days later.",
+     ("Chest X-ray ordered by the family doctor: faint right basal opacity.", "CT on admission: consolidation."),
+     ["4", "7"]),
+    ("A 50-year-old man with a 6-day history of fever had an outpatient CT; he was admitted 2 days later with "
+     "hypoxia.", ("Outpatient CT: peripheral ground-glass opacities.", "Chest radiograph on admission."), ["6", "8"]),
+])
+def test_unseen63b_a_film_of_the_visit_outside_the_hospital(history, captions, want):
+    assert _clause_offsets(history, *captions) == want
+
+
+@pytest.mark.parametrize("history, captions, want", [
+    # the history tells no visit before the admission: no day for the clinic's film
+    ("Admitted with a 5-day history of fever and cough.",
+     ("Chest X-ray at the respiratory clinic.", "CT on admission."), [None, "5"]),
+    # an outpatient film of a later moment is no visit before the admission
+    ("A 39-year-old woman with cough for 4 days was seen by her family doctor. She was hospitalised three days later.",
+     ("CT on admission.", "Outpatient follow-up CT."), ["7", None]),
+    # a stay ended before the patient is sent home: no first visit ("admitted ... sent home ... readmitted")
+    ("Admitted with a 5-day history of fever; after four days she was sent home. Three days later she was admitted "
+     "again with dyspnoea.", ("Chest radiograph on admission.",), ["5"]),
+])
+def test_unseen63b_no_visit_day_without_the_history_s_visit(history, captions, want):
+    assert _clause_offsets(history, *captions) == want
+
+
+# --- unseen63b (leftovers53b; Eurorad 16871): a symptom span told at a dated visit before the admission ("consulted
+# her nephrologist on 2 April 2020 for asthenia and diarrhoea evolving since 48 hours ... On 7 April, she was
+# hospitalised") counts back from the visit's date, not the admission's (was the admission's: a wrong value)
+
+@pytest.mark.parametrize("history, captions, want", [
+    ("A 62-year-old man was seen by his family doctor on 3 March 2020 with a dry cough for 2 days. On 9 March 2020 he "
+     "was admitted with fever and dyspnoea.", ("Chest radiograph on 9 March 2020.", "CT on 12 March 2020."),
+     ["8", "11"]),
+    ("She consulted a pulmonologist on 10 April 2020 for fever and cough since 3 days. She was hospitalised on 14 "
+     "April 2020.", ("Chest CT of 16 April 2020.",), ["9"]),
+])
+def test_unseen63b_a_span_told_at_a_dated_visit_before_the_admission(history, captions, want):
+    assert _clause_offsets(history, *captions) == want
+
+
+@pytest.mark.parametrize("history, captions, want", [
+    # the visit is the admission's own (an emergency department): the span to the admission
+    ("He consulted our emergency department on 3 March 2020 for fever since 4 days and was admitted.",
+     ("Chest radiograph on admission.",), ["4"]),
+    # a treatment's duration, no symptom's span, at the visit
+    ("She visited her general practitioner on 2 March 2020, who prescribed amoxicillin for 5 days. She was admitted "
+     "on 8 March 2020 with fever since 7 days.", ("Chest radiograph on admission.",), ["7"]),
+])
+def test_unseen63b_no_visit_span_where_the_visit_is_the_admission_or_the_span_no_symptom(history, captions, want):
+    assert _clause_offsets(history, *captions) == want
+
+
+# --- unseen63b (leftovers53b; Eurorad 17203): the dotted "p.a." of German authors after a panel's letter in a list
+# naming each panel's view ("Chest X-ray in two planes (a: p.a., b: lateral)"): PA for its panel (was unread, so
+# both panels took the list's other view, L: a wrong value)
+
+@pytest.mark.parametrize("text, want", [
+    ("Chest X-ray in two planes (a: p.a., b: lateral) at first presentation.", ["PA", "L"]),
+    ("Thoraxaufnahme in zwei Ebenen (a) p.a., b) seitlich).", ["PA", "L"]),
+    ("Radiographs: a: lateral, b: p.a.", ["L", "PA"]),
+])
+def test_unseen63b_dotted_pa_after_a_panel_letter(text, want):
+    from ingest.normalize.imaging import views_in_order
+    assert [h[0] for h in views_in_order(text, "X-ray")] == want
+
+
+def test_unseen63b_dotted_letters_not_after_a_panel_letter_are_no_view():
+    assert normalize_view("Figure 2: p.a. 1999 image", modality="X-ray").value is None

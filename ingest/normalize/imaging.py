@@ -114,7 +114,8 @@ AXIAL, CORONAL = CT_VIEWS
 # v35: SIRM uploads without captions, more than the figures their text cites in order ("RX ... (Fig. 1)", "TC ...
 # (Fig. 2)" over four): the uploads before the last cited take their paragraphs (were the last exam paragraph's)
 # v36: a "non-" glued to another word before the phrase ("a non-smoker with ...", "non-rebreather") negates nothing
-VIEW_VERSION = 36
+# v37: the dotted "p.a." after a panel's letter ("(a: p.a., b: lateral)") is PA (was the list's other view)
+VIEW_VERSION = 37
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
@@ -237,7 +238,9 @@ FINDING_VERSION = 25  # v23: a Eurorad patient's own normal film told "four mont
 # v44: as TIMELINE 153 (a film at the ICU admission of a later move on an untold day: blank)
 # v45: as TIMELINE 154 ("re-admitted" no second admission date)
 # v46: as TIMELINE 159 ("fever of 5 days" a symptom's span, "day 15 of evolution" the illness's day: ``time_words``)
-OFFSET_VERSION = 46
+# v47: as TIMELINE 172 (a film of the visit before the admission: the visit's day)
+# v48: as TIMELINE 173 (a symptom span told at a dated visit before the admission counts from the visit's date)
+OFFSET_VERSION = 48
 
 # --- View ----------------------------------------------------------------------------------------
 
@@ -270,7 +273,9 @@ _VIEW_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bp\.-\s?a\.|"
         # the dotted letters after the film's noun, as German ("Thorax p.a.", "Röntgen-Thorax p.a.") and its
         # translations write them ("Chest radiograph p.a. at admission", "Chest X-ray (p.a.)")
-        r"\b(?:radiograph\w*|x-?rays?|cxr|film|thorax|chest|r[öo]ntgen\w*)\s+(?:in\s+)?\(?p\.a\.(?=[\s,;:)]|$)",
+        r"\b(?:radiograph\w*|x-?rays?|cxr|film|thorax|chest|r[öo]ntgen\w*)\s+(?:in\s+)?\(?p\.a\.(?=[\s,;:)]|$)|"
+        # or after a panel's letter of a list naming each panel's view ("in two planes (a: p.a., b: lateral)")
+        r"(?<=\b[a-d]:\s)p\.a\.(?=[\s,;:)]|$)|(?<=\b[a-d]\)\s)p\.a\.(?=[\s,;:)]|$)",
         re.IGNORECASE,
     )),
     (AP, compile(
