@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 171  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 172  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -675,6 +675,8 @@ TIMELINE_VERSION = 171  # v2: "day N of admission", "hospital day N" are N days 
 #                           "consults" on a day of the illness; "the 15th day of evolution" the illness's day
 #                      v171: of several symptoms told "since N days before admission", the onset is the longest
 #                           span's (was the first told: "dyspnoea since 2 days ..., fever since 7 days ..." gave 2)
+#                      v172: a legend's dotted date stamp without its year ("A, D – 03.04; B, E – 10.04") dates its
+#                           panels when it cannot be a decimal (two stamps, "on 24.04", a clause alone; was blank)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"
