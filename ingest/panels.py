@@ -297,11 +297,12 @@ def _keyed_twice(result: dict[str, str], caption: str, markers: list[Marker]) ->
     bare letters ("A, D – 03.04; B, E – 10.04; C, F – 24.04.", "a: admission; b: day 7.") beside the letters after
     or before their words ("Ground glass opacities (A, D) progressing to consolidations (B, E)"). Each panel's
     words are both: before, the style read first kept its own and the other's (a date, a day, a view) was lost.
-    Only a whole second sequence naming each panel once counts (a stray "(B)" or "(upper row, A–C)" is none)."""
+    Only a whole second sequence naming each panel once, each letter opening its clause, counts (a stray "(B)",
+    "(upper row, A–C)", "Axial images (A, C, E) and coronal (B, D, F)" after "Patient 1 (A-B)" is none)."""
     letters_named = sorted(letter for _, _, g in markers for letter in g)
     if len(markers) < 2 or len(set(letters_named)) != len(letters_named):
         return result
-    for style in (_LEAD, _COLON, _DASHED, _PAREN, _HALF_PAREN):
+    for style in (_LEAD, _COLON, _DASHED, _HALF_PAREN):  # a key's letters open its clauses (not "(B)" mid-sentence)
         other = [m for m in _markers(style, caption) if not any(o[0] < m[1] and m[0] < o[1] for o in markers)]
         if len(other) < 2 or sorted(letter for _, _, g in other for letter in g) != letters_named:
             continue
