@@ -43,11 +43,15 @@ def test_the_key_in_other_styles_and_places():
 
 
 def test_a_stray_second_mention_is_no_key():
-    """Letters named again only in part ("(upper row, A–C)", one "(B)") add nothing: the split is as before."""
+    """Letters named again only in part ("(upper row, A–C)", one "(B)") or in parentheses mid-sentence ("Axial images
+    (A, C, E)" after "Patient 1 (A-B)", batch 37) add nothing: the split is as before."""
     subs = parse_subcaptions("(A) Chest radiograph on admission. (B) Chest CT on day 5 showing opacities, as in "
                              "(A). C, coronal image.")
     assert subs["a"].startswith("Chest radiograph on admission")
     assert "coronal" not in subs["a"]
+    subs = parse_subcaptions("Chest CT at admission. Patient 1 (A-B), patient 2 (C-D) and patient 3 (E-F). Axial "
+                             "images (A, C, E) and coronal images (B, D, F) show GGOs.")
+    assert (subs["a"], subs["b"], subs["f"]) == ("Axial Patient 1", "coronal Patient 1", "coronal patient 3")
 
 
 # --- a dotted date stamp without its year ---------------------------------------------------------------------------
