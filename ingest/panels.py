@@ -297,8 +297,9 @@ def _keyed_twice(result: dict[str, str], caption: str, markers: list[Marker]) ->
     bare letters ("A, D – 03.04; B, E – 10.04; C, F – 24.04.", "a: admission; b: day 7.") beside the letters after
     or before their words ("Ground glass opacities (A, D) progressing to consolidations (B, E)"). Each panel's
     words are both: before, the style read first kept its own and the other's (a date, a day, a view) was lost.
-    Only a whole second sequence naming each panel once, each letter opening its clause, counts (a stray "(B)",
-    "(upper row, A–C)", "Axial images (A, C, E) and coronal (B, D, F)" after "Patient 1 (A-B)" is none)."""
+    Only a whole second sequence in a block of its own, naming each panel once, each letter opening its clause,
+    counts (a stray "(B)", "(upper row, A–C)", "Axial images (A, C, E) and coronal (B, D, F)" after "Patient 1
+    (A-B)", a range's members after it, "A and B: ... A: ... B: ...", are none)."""
     letters_named = sorted(letter for _, _, g in markers for letter in g)
     if len(markers) < 2 or len(set(letters_named)) != len(letters_named):
         return result
@@ -306,6 +307,8 @@ def _keyed_twice(result: dict[str, str], caption: str, markers: list[Marker]) ->
         other = [m for m in _markers(style, caption) if not any(o[0] < m[1] and m[0] < o[1] for o in markers)]
         if len(other) < 2 or sorted(letter for _, _, g in other for letter in g) != letters_named:
             continue
+        if not (other[-1][0] < markers[0][0] or markers[-1][0] < other[0][0]):
+            return result  # interleaved: "A and B: ... A: ... B: ... C and D: ..." is a range and its members
         out = dict(result)
         for i, (_start, end, letters) in enumerate(other):
             stop = other[i + 1][0] if i + 1 < len(other) else len(caption)
