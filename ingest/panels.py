@@ -259,7 +259,7 @@ def parse_subcaptions(caption: str) -> dict[str, str]:
             result.setdefault(letter, text)
     result = _shared_rest(_with_headings(result, caption, raw, markers), caption, markers, raw)
     result = _with_group_headings(result, caption, markers)
-    result = _restated(result, caption, markers, raw)
+    result = _keyed_twice(_restated(result, caption, markers, raw), caption, markers)
     result = _planes_share_rest(result, markers)
     return _own_views(_respective(dict(sorted(result.items())), caption), caption, raw)
 
@@ -290,6 +290,35 @@ def _restated(result: dict[str, str], caption: str, markers: list[Marker], raw: 
             if own and letter in out and own not in out[letter]:
                 out[letter] = f"{out[letter]}. {own}"
     return out
+
+
+def _keyed_twice(result: dict[str, str], caption: str, markers: list[Marker]) -> dict[str, str]:
+    """A legend naming its panels twice in two styles, each time every panel once (in the same groups or not): a key of
+    bare letters ("A, D – 03.04; B, E – 10.04; C, F – 24.04.", "a: admission; b: day 7.") beside the letters after
+    or before their words ("Ground glass opacities (A, D) progressing to consolidations (B, E)"). Each panel's
+    words are both: before, the style read first kept its own and the other's (a date, a day, a view) was lost.
+    Only a whole second sequence in a block of its own, naming each panel once, each letter opening its clause,
+    counts (a stray "(B)", "(upper row, A–C)", "Axial images (A, C, E) and coronal (B, D, F)" after "Patient 1
+    (A-B)", a range's members after it, "A and B: ... A: ... B: ...", are none)."""
+    letters_named = sorted(letter for _, _, g in markers for letter in g)
+    if len(markers) < 2 or len(set(letters_named)) != len(letters_named):
+        return result
+    for style in (_LEAD, _COLON, _DASHED, _HALF_PAREN):  # a key's letters open its clauses (not "(B)" mid-sentence)
+        other = [m for m in _markers(style, caption) if not any(o[0] < m[1] and m[0] < o[1] for o in markers)]
+        if len(other) < 2 or sorted(letter for _, _, g in other for letter in g) != letters_named:
+            continue
+        if not (other[-1][0] < markers[0][0] or markers[-1][0] < other[0][0]):
+            return result  # interleaved: "A and B: ... A: ... B: ... C and D: ..." is a range and its members
+        out = dict(result)
+        for i, (_start, end, letters) in enumerate(other):
+            stop = other[i + 1][0] if i + 1 < len(other) else len(caption)
+            sentence_end = caption.find(". ", end, stop)
+            own = _tidy(caption[end:sentence_end if sentence_end >= 0 else stop]).rstrip(";,. ")
+            for letter in letters:
+                if own and letter in out and own not in out[letter]:
+                    out[letter] = f"{out[letter]}. {own}" if out[letter] else own
+        return out
+    return result
 
 
 #: A sentence opening on a group of the panels after it and ending in a colon right before a letter: "Upper row,

@@ -3062,6 +3062,43 @@ def _dated_moments(text: str, where: str, day_first: bool, image_sentences_only:
     return tuple(moments)
 
 
+#: A date stamp without its year, day and month zero-padded as a film's date label prints them ("A, D – 03.04",
+#: "CT on 24.04."): no digit, dot, comma or unit around it (a decimal is "12.03 mg", "0.75", "1.05", "10.04%").
+_YEARLESS_DOTTED_DATE = compile_fast(
+    r"(?<![\d.,/])(?P<d>0[1-9]|[12]\d|3[01])\.(?P<m>0[1-9]|1[0-2])\.?(?![.,]?\d)"
+    r"(?!\s*(?:%|°|[a-zµμ]{1,4}/|(?:mg|g|kg|ml|l|mmol|µg|μg|cm|mm|h|hrs?|hours?|am|pm|x|×|times)\b))", re.IGNORECASE)
+#: A date word before a single such stamp ("on 24.04", "from 03.04", "dated 10.04").
+_BEFORE_YEARLESS_DATE = compile_fast(r"\b(?:on|from|dated|until)\s+$", re.IGNORECASE)
+
+
+def _whole_clause(text: str, m: re.Match[str]) -> bool:
+    """True when ``m`` is a clause of ``text`` by itself, as a panel's date label is ("... bands. 24.04", "A, D –
+    03.04;"): between the text's edges or a punctuation mark and a dash."""
+    before, after = text[:m.start()].rstrip(), text[m.end():].lstrip()
+    return (not before or before[-1] in ".;,(–—-") and (not after or after[0] in ";,.)")
+
+
+@lru_cache(maxsize=4096)
+def _yearless_dotted_moments(caption: str, where: str) -> tuple[Moment, ...]:
+    """The dotted dates without their year of a film's legend ("A, D – 03.04; B, E – 10.04; C, F – 24.04", "CT on
+    24.04"), as European groups label serial films, read day first in ``_SOME_YEAR``: only when the legend holds
+    two or more, a date word stands before the one or it is a clause by itself, and no other dotted number of
+    the legend is a decimal ("0.75", "12.5"); else a lone "12.03" stays a decimal."""
+    if "." not in caption:
+        return ()
+    dated = dates_in(caption, True)
+    stamps = [m for m in _YEARLESS_DOTTED_DATE.finditer(caption) if not any(s <= m.start() < e for s, e, _ in dated)]
+    decimals = [m for m in re.finditer(r"(?<![\d.])\d+\.\d+", caption)
+                if not any(s <= m.start() < e for s, e, _ in dated)]
+    if not stamps or len(decimals) != len(stamps):
+        return ()
+    if len(stamps) == 1 and not (_BEFORE_YEARLESS_DATE.search(caption[max(0, stamps[0].start() - 8):stamps[0].start()])
+                                 or _whole_clause(caption, stamps[0])):
+        return ()
+    return tuple(Moment(DATED, date(_SOME_YEAR, int(m.group("m")), int(m.group("d"))).toordinal(), m.group(0), where)
+                 for m in stamps)
+
+
 # Words that put a film after the presentation: a note with one of them tells several moments.
 _LATER = compile_fast(
     r"\b(?:follow-?up|subsequent\w*|repeat\w*|control|later|afterwards|then|next|worsen\w*|progress\w*|improv\w*|"
@@ -3272,7 +3309,8 @@ def image_moments(image: ImageTexts, caption_is_note: bool = False, day_first: b
     where = "note" if caption_is_note else "caption"
     moments += [*(m for m in text_moments(image.caption, where, image_sentences_only=caption_is_note)
                   if not (caption_is_note and m.kind == FIRST_VISIT)),  # (backfill: ``case_timeline``'s first visit)
-                *_dated_moments(image.caption, where, day_first, caption_is_note)]
+                *_dated_moments(image.caption, where, day_first, caption_is_note),
+                *(() if caption_is_note else _yearless_dotted_moments(image.caption, where))]
     if moments and not caption_is_note and all(m.kind == AFTER_PREVIOUS and m.days == 0 for m in moments):
         # "the same day she was intubated": the event's day, not the film before's
         clause = [c for c in (_ON_THE_DAY_EVENT_CLAUSE.search(image.caption), _ON_THE_DAY_EVENT_CLAUSE.search(

@@ -115,7 +115,9 @@ AXIAL, CORONAL = CT_VIEWS
 # (Fig. 2)" over four): the uploads before the last cited take their paragraphs (were the last exam paragraph's)
 # v36: a "non-" glued to another word before the phrase ("a non-smoker with ...", "non-rebreather") negates nothing
 # v37: the dotted "p.a." after a panel's letter ("(a: p.a., b: lateral)") is PA (was the list's other view)
-VIEW_VERSION = 37
+# v38: a legend keying its panels twice in two styles ("A, D – 03.04; ...", then "opacities (A, D)"): both words
+# are the panel's (was the second style's alone)
+VIEW_VERSION = 38
 # v3: a radiograph's reading words in one image's text (radiograph_signs); v2: "non-contrast CT", "computerized
 # tomography", "CTs", "DR image"; "radiographic findings" is no radiograph; CT signs in figure captions
 # v7: a film's projection named with its view ("PA view", "lateral projection")
