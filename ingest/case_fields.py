@@ -57,7 +57,7 @@ NARRATIVE_FIELDS: tuple[str, ...] = ("RT_PCR_positive", *YES_NO_FIELDS, *MEASURE
 _DAY_FIRST_SOURCES = frozenset({"sirm", "eurorad"})
 
 #: Version of the timeline rules (``ingest.timeline``) behind each image's offset.
-TIMELINE_VERSION = 175  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
+TIMELINE_VERSION = 176  # v2: "day N of admission", "hospital day N" are N days after the admission (was N - 1);
 #                      v3: N - 1 days after it where the case's text makes the admission day 1;
 #                      v4: Roman days of the stay, "of the same CT", the first exam counted from, dated studies;
 #                      v5: an admission to intensive care is not the hospital's; "N weeks after discharge";
@@ -685,6 +685,8 @@ TIMELINE_VERSION = 175  # v2: "day N of admission", "hospital day N" are N days 
 #                           on 2 April for diarrhoea evolving since 48 hours") counts back from the visit's date
 #                      v175: a legend's dotted date stamp without its year ("A, D – 03.04; B, E – 10.04") dates its
 #                           panels when it cannot be a decimal (two stamps, "on 24.04", a clause alone; was blank)
+#                      v176: a SIRM figure cited in a list ("(Fig. 2, 3)", "(Figg. 2, 3 e 4)") is cited: its upload
+#                           keeps the paragraph telling its exam's moment (was dropped as citing others only)
 
 #: Rule name of fields copied from the source text as they are (notes, credit).
 COPY_RULE = "text.copy"

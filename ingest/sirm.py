@@ -483,8 +483,27 @@ def _cites_other_figures_only(caption: str, paragraph: str) -> bool:
     TC di controllo (Fig. 4).", the uploads all after the text): the paragraph tells other figures' exams, not this
     one's (its CT's "il giorno seguente" is Fig. 4's moment)."""
     own = _CAPTION_FIGURE.match(caption)
-    cited = _cited_numbers(paragraph)
+    cited = _listed_figure_numbers(paragraph)
     return bool(own and cited and int(own.group(1)) not in cited)
+
+
+# A citation of several figures, listed and ranged: "(Fig. 2, 3)", "(Figg. 2, 3 e 4)", "(Fig. 1-2, 4)".
+#: A listed number is no figure when a unit of time follows it ("Fig. 2, 3 giorni dopo").
+_NOT_A_FIGURE_AFTER = r"(?![\d/.])(?!\s*(?:giorn|days?\b|or[ae]\b|hours?\b|settiman|weeks?\b|mes[ei]\b|months?\b))"
+_FIGURES_LISTED = re.compile(
+    r"\bFig(?:ura|ure|g)?\.?\s*(\d{1,2}(?:\s*(?:,|-|–|\be\b|\bed\b|\band\b)\s*\d{1,2}"
+    + _NOT_A_FIGURE_AFTER + r")*)", re.I)
+
+
+def _listed_figure_numbers(text: str) -> set[int]:
+    """Every figure number ``text`` cites, a list's members and a range's too ("(Fig. 2, 3)" -> {2, 3}; the
+    citation of ``_cited_numbers`` reads two numbers at most: it orders uploads, where a list is rare)."""
+    numbers: set[int] = set()
+    for m in _FIGURES_LISTED.finditer(text):
+        for part in re.split(r",|\be\b|\bed\b|\band\b", m.group(1)):
+            ends = [int(n) for n in re.findall(r"\d{1,2}", part)]
+            numbers.update(range(ends[0], ends[-1] + 1) if len(ends) == 2 and ends[1] > ends[0] else ends)
+    return numbers
 
 
 def _own_exam_sentences(caption: str, paragraph: str) -> str:

@@ -6869,6 +6869,13 @@ def test_unseen63_an_upload_takes_no_paragraph_citing_other_figures_only(caption
     ("Fig. 3 – TC.", "TC del torace (Fig. 2-4).", False),  # a range naming it
     ("Fig. 2 – TC.", "Il giorno seguente si esegue TC di controllo.", False),  # a paragraph citing no figure
     ("TC torace, piano assiale.", "Il giorno seguente TC di controllo (Fig. 4).", False),  # a caption without number
+    # a list naming it (merged with unseen63b's caso 163, "... consolidazioni ... (Fig. 2, 3)": its coronal CT, Fig.
+    # 3, lost the paragraph and its "Dopo 72 ore"), and a list's members with a conjunction
+    ("Fig. 3 – HRCT, ricostruzione coronale.", "Dopo 72 ore si esegue TC torace ... consolidazioni (Fig. 2, 3).",
+     False),
+    ("Fig. 4 – TC.", "TC del torace (Figg. 2, 3 e 4).", False),
+    ("Fig. 3 – TC.", "TC del torace (Fig. 2, 4).", True),
+    ("Fig. 3 – TC.", "RX del torace (Fig. 2), 3 giorni dopo TC.", True),  # a time after the citation, no figure
 ])
 def test_unseen63_a_paragraph_citing_other_figures_only(caption, paragraph, others_only):
     from ingest.sirm import _cites_other_figures_only
