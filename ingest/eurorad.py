@@ -521,6 +521,15 @@ def _dataset_figures(images: list[ImageRecord]) -> tuple[list[ImageRecord], list
     return kept, left_out
 
 
+#: A figure's "Origin: ..." credit line (the parser appends it to the legend).
+_ORIGIN_LINE = re.compile(r"^Origin\s*:.*$", re.M)
+
+
+def _legend_of(image: ImageRecord) -> str:
+    """The figure's legend without its "Origin:" credit line: the words about the film."""
+    return _ORIGIN_LINE.sub("", image.caption)
+
+
 #: A legend naming its film a child relative's, by the relation and an age under 18 (or in months, weeks, days):
 #: "Chest radiograph (AP) of the 7-year-old daughter", "CT of her 15-year-old son", "his 8-month-old grandson's film".
 _CHILD_RELATIVES_FILM = re.compile(
@@ -539,7 +548,7 @@ def _child_relatives_films(images: list[ImageRecord], patient_age: str) -> tuple
         return images, []
     kept, left_out = [], []
     for image in images:
-        legend = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
+        legend = _legend_of(image)
         m = _CHILD_RELATIVES_FILM.search(legend)
         if m is None or (m.group("unit").lower() in ("year", "yr") and int(m.group("age")) >= 18):
             image.position = len(kept)
@@ -560,7 +569,7 @@ def _own_legend_part(image: ImageRecord, count: int) -> str | None:
     sub = image.extra.get("subimage")
     if count < 2 or not isinstance(sub, int) or sub > count:
         return None
-    legend = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
+    legend = _legend_of(image)
     parts = parse_subcaptions(legend)
     if sorted(parts) != list("abcdefghij"[:count]):
         return None
@@ -610,7 +619,7 @@ def _own_film_months_before(base: CaseRecord, image: ImageRecord) -> bool:
     alone tells it that long before ("Her last chest radiograph was made four months before ... and was normal
     (Figure 1)"), one of them at least."""
     figure = image.extra.get("figure")
-    caption = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
+    caption = _legend_of(image)
     if not isinstance(figure, int) or not _NORMAL_RE.search(caption) \
             or _LESION_RE.search(_DENIED_RE.sub(" ", caption)):
         return False
@@ -634,7 +643,7 @@ def _comparison_cases(base: CaseRecord) -> list[CaseRecord]:
         image.position = position
     cases = []
     for k, image in enumerate(comparison, start=1):
-        caption = re.sub(r"^Origin\s*:.*$", "", image.caption, flags=re.M)
+        caption = _legend_of(image)
         age, sex = _AGE_RE.search(caption), _SEX_RE.search(caption)
         age_text, sex_text = age.group(0) if age else "", sex.group(1) if sex else ""
         if (_SAME_PATIENT_RE.search(caption) or image in earlier) and not (age or sex):
@@ -726,7 +735,7 @@ def _split_by_relations(base: CaseRecord) -> list[CaseRecord]:
     figure's legend names its member by the relation (``_member_named_by``): keys ``<case>-p<n>`` in the history's
     order, each member's age and sex from their descriptor, their paragraphs as the history; [] else."""
     members = _family_members(base.history)
-    owners = [_member_named_by(re.sub(r"^Origin\s*:.*$", "", i.caption, flags=re.M), members, base.history)
+    owners = [_member_named_by(_legend_of(i), members, base.history)
               for i in base.images]
     if not members or None in owners:
         return []
